@@ -1,0 +1,71 @@
+/**
+ * npm run bench [-- --configs paper-grey,small-grey --batch 64]
+ * Prints, per configuration, on the wasm backend: parameters, FLOPs per image, scoring
+ * throughput (ELBO and every L>k, S = 1), training throughput (forward + backward + Adam)
+ * and the achieved GFLOP/s. Figures only; nothing is asserted.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../backend/node.ts';
+import { configByName } from '../hvae/config.ts';
+import { Hvae } from '../hvae/model.ts';
+import { NoiseSource } from '../hvae/noise.ts';
+import { scoreAll } from '../hvae/bounds.ts';
+import { Trainer } from '../hvae/training.ts';
+import { num, parseArgs, runMain, str } from './args.ts';
+
+function forwardFlops(model: Hvae, x: tf.Tensor4D): number {
+  model.store.flops = 0;
+  tf.tidy(() => {
+    model.run(x, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(1) });
+  });
+  const f = model.store.flops / x.shape[0];
+  model.store.flops = null;
+  return f;
+}
+
+async function timeIt(repeats: number, f: () => Promise<void> | void): Promise<number> {
+  await f();
+  const t = performance.now();
+  for (let i = 0; i < repeats; i++) await f();
+  return (performance.now() - t) / 1000 / repeats;
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const configs = str(a, 'configs', 'paper-grey,small-grey').split(',');
+  const batch = num(a, 'batch', 64);
+  const repeats = num(a, 'repeats', 3);
+  const backend = await initNodeBackend();
+  console.log(`backend ${backend}, batch ${batch}, ${repeats} timed repeats after one warm-up; Node ${process.version}`);
+  for (const name of configs) {
+    const model = new Hvae(configByName(name), 1);
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 1), 0.7), 'float32')) as tf.Tensor4D;
+    model.initialize(x);
+    const L = model.numLatentLayers;
+    const fwd = forwardFlops(model, x);
+    const scoreSec = await timeIt(repeats, async () => {
+      await scoreAll(model, x, { samples: 1, lowerLatents: 'mode', seed: 1 });
+    });
+    const trainer = new Trainer(model, { learningRate: 1e-3, seed: 1, emaDecay: 0.999 });
+    const trainSec = await timeIt(repeats, () => {
+      trainer.step(x, 1, 2);
+    });
+    const scoreRate = batch / scoreSec;
+    const trainRate = batch / trainSec;
+    // Scoring runs L+1 forward passes; a training step costs about three forward passes.
+    const scoreGflops = (scoreRate * fwd * (L + 1)) / 1e9;
+    const trainGflops = (trainRate * fwd * 3) / 1e9;
+    console.log(
+      [
+        `${name}: ${model.numParams().toLocaleString('en')} parameters, ${(fwd / 1e6).toFixed(1)} MFLOP per image per pass`,
+        `  scoring (ELBO + all ${L} L>k, S = 1): ${scoreRate.toFixed(1)} images/s, ${scoreGflops.toFixed(1)} GFLOP/s`,
+        `  training (forward + backward + Adam): ${trainRate.toFixed(1)} images/s, ~${trainGflops.toFixed(1)} GFLOP/s`,
+      ].join('\n'),
+    );
+    trainer.dispose();
+    model.dispose();
+    x.dispose();
+  }
+}
+
+runMain(main);

@@ -1,0 +1,245 @@
+/**
+ * npm run train -- --config <name> --dataset fashionmnist|mnist --epochs N [--resume]
+ *
+ * Trains on the wasm backend with a checkpoint every epoch (and on Ctrl-C), a JSONL log per
+ * epoch and an EMA-weights snapshot per epoch under runs/<run>/epochs/<e>/. A non-finite loss
+ * stops the run and keeps the last good checkpoint.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { initNodeBackend } from '../backend/node.ts';
+import { configByName } from '../hvae/config.ts';
+import { Hvae } from '../hvae/model.ts';
+import { NonFiniteLossError, Trainer, scheduleAt, type Schedule } from '../hvae/training.ts';
+import { bitsPerDim, imagesToTensor, scoreImages } from '../hvae/bounds.ts';
+import { loadDataset } from '../data/nodeFiles.ts';
+import { binarize } from '../data/binarize.ts';
+import { mulberry32 } from '../data/random.ts';
+import { auroc } from '../ood/metrics.ts';
+import { bool, num, parseArgs, runMain, str, UsageError } from './args.ts';
+import { hasCheckpoint, loadCheckpoint, restoreTrainer, saveCheckpoint, type LoopState } from './checkpoint.ts';
+import { saveModelDir } from './modelFiles.ts';
+import { Progress, formatSeconds } from './progress.ts';
+
+interface Settings {
+  config: string;
+  dataset: string;
+  epochs: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  ema: number;
+  clip: number;
+  schedule: Schedule;
+  /** In-distribution test images scored each epoch for the log. */
+  evalN: number;
+  /** OOD validation set (its train split, never the OOD test split) for monitoring AUROC. */
+  oodVal: string;
+  trainLimit: number;
+}
+
+function settingsFromArgs(argv: string[]): { settings: Settings; run: string; resume: boolean } {
+  const a = parseArgs(argv);
+  const config = str(a, 'config');
+  const dataset = str(a, 'dataset');
+  if (dataset !== 'fashionmnist' && dataset !== 'mnist') throw new UsageError('--dataset must be fashionmnist or mnist');
+  const epochs = num(a, 'epochs');
+  configByName(config);
+  const settings: Settings = {
+    config,
+    dataset,
+    epochs,
+    batch: num(a, 'batch', 64),
+    lr: num(a, 'lr', 1e-3),
+    seed: num(a, 'seed', 1),
+    ema: num(a, 'ema', 0.999),
+    clip: num(a, 'clip', 0),
+    schedule: {
+      freeBits: num(a, 'free-bits', 2),
+      freeBitsHoldEpochs: num(a, 'free-bits-hold', Math.ceil(epochs / 2)),
+      freeBitsAnnealEpochs: num(a, 'free-bits-anneal', Math.floor(epochs / 2)),
+      warmupEpochs: num(a, 'warmup', 0),
+    },
+    evalN: num(a, 'eval-n', 1000),
+    oodVal: str(a, 'ood-val', dataset === 'mnist' ? 'fashionmnist' : 'mnist'),
+    trainLimit: num(a, 'train-limit', 0),
+  };
+  return { settings, run: str(a, 'run', `runs/${config}-${dataset}`), resume: bool(a, 'resume') };
+}
+
+/** Seed of the dynamic binarisation of one batch: fixed by (run seed, epoch, batch), so a resumed run replays it. */
+function batchSeed(seed: number, epoch: number, batch: number): number {
+  return (seed * 1_000_003 + epoch * 10_007 + batch) >>> 0;
+}
+
+function permutation(n: number, seed: number): Uint32Array {
+  const rand = mulberry32(seed);
+  const p = new Uint32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  return p;
+}
+
+async function main(): Promise<void> {
+  const { settings: fresh, run, resume } = settingsFromArgs(process.argv.slice(2));
+  const backend = await initNodeBackend();
+  await mkdir(run, { recursive: true });
+
+  let model: Hvae;
+  let loop: LoopState;
+  let settings = fresh;
+  let ckptDir: string | null = null;
+  if (resume && hasCheckpoint(run)) {
+    const c = await loadCheckpoint(run);
+    model = c.model;
+    loop = c.loop;
+    settings = { ...(c.settings as unknown as Settings), epochs: fresh.epochs };
+    ckptDir = c.dir;
+    console.error(`resuming ${run} at epoch ${loop.epoch + 1}, batch ${loop.batch} (step ${loop.step})`);
+  } else {
+    if (hasCheckpoint(run)) throw new UsageError(`${run} already has a checkpoint: pass --resume, or --run <other folder>`);
+    model = new Hvae(configByName(settings.config), settings.seed);
+    loop = { epoch: 0, batch: 0, step: 0, elapsedSeconds: 0 };
+  }
+
+  const train = await loadDataset(settings.dataset, 'train');
+  const test = await loadDataset(settings.dataset, 'test');
+  const oodVal = await loadDataset(settings.oodVal, 'train');
+  const nTrain = settings.trainLimit > 0 ? Math.min(settings.trainLimit, train.count) : train.count;
+  const D = 28 * 28;
+  const B = settings.batch;
+  const nBatches = Math.floor(nTrain / B);
+
+  if (!ckptDir) {
+    // Data-dependent init on one binarised batch of the training data.
+    const init = binarize(train.images.subarray(0, 256 * D), settings.seed);
+    const x = imagesToTensor(init, 256);
+    model.initialize(x, settings.seed);
+    x.dispose();
+  }
+  const trainer = new Trainer(model, { learningRate: settings.lr, seed: settings.seed, emaDecay: settings.ema, clipNorm: settings.clip }, loop.step);
+  if (ckptDir) await restoreTrainer(ckptDir, trainer);
+
+  // Fixed evaluation subsets, binarised once with a fixed seed.
+  const evalIn = binarize(test.images.subarray(0, settings.evalN * D), 12345);
+  const evalOod = binarize(oodVal.images.subarray(0, settings.evalN * D), 54321);
+
+  let stopRequested = false;
+  process.on('SIGINT', () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    console.error('\nstopping after this batch; saving a checkpoint (Ctrl-C again to abort without saving)');
+  });
+  process.on('SIGTERM', () => (stopRequested = true));
+
+  console.error(
+    `training ${settings.config} (${model.numParams()} parameters) on ${settings.dataset} (${nTrain} images, batch ${B}) for ${settings.epochs} epochs on ${backend}`,
+  );
+  const batchBuf = new Float32Array(B * D);
+  while (loop.epoch < settings.epochs) {
+    const epoch = loop.epoch;
+    const perm = permutation(nTrain, settings.seed * 7919 + epoch);
+    const progress = new Progress(`epoch ${epoch + 1}/${settings.epochs}`, nBatches * B);
+    const sums = { loss: 0, elbo: 0, logPx: 0, kl: new Array<number>(model.numLatentLayers).fill(0), n: 0 };
+    const t0 = Date.now();
+    for (let b = loop.batch; b < nBatches; b++) {
+      for (let i = 0; i < B; i++) batchBuf.set(train.images.subarray(perm[b * B + i]! * D, (perm[b * B + i]! + 1) * D), i * D);
+      const x = imagesToTensor(binarize(batchBuf, batchSeed(settings.seed, epoch, b)), B);
+      const { beta, freeBits } = scheduleAt(settings.schedule, epoch + b / nBatches);
+      let stats;
+      try {
+        stats = trainer.step(x, beta, freeBits);
+      } catch (e) {
+        x.dispose();
+        if (e instanceof NonFiniteLossError) {
+          progress.finish();
+          throw new NonFiniteLossError(
+            `${e.message} at epoch ${epoch + 1}, batch ${b}. The last good checkpoint in ${run}/checkpoint is kept. ` +
+              'Try a lower --lr or --clip 100, then --resume.',
+          );
+        }
+        throw e;
+      }
+      x.dispose();
+      loop.step++;
+      sums.loss += stats.loss;
+      sums.elbo += stats.elbo;
+      sums.logPx += stats.logPxGivenZ;
+      stats.kl.forEach((v, i) => (sums.kl[i]! += v));
+      sums.n++;
+      progress.update((b + 1) * B, `elbo ${(sums.elbo / sums.n).toFixed(1)} kl ${sums.kl.map((v) => (v / sums.n).toFixed(1)).join('/')}`);
+      if (stopRequested) {
+        loop.batch = b + 1;
+        loop.elapsedSeconds += (Date.now() - t0) / 1000;
+        progress.finish();
+        await saveCheckpoint(run, trainer, loop, settings as unknown as Record<string, unknown>);
+        console.error(`saved checkpoint at epoch ${epoch + 1}, batch ${b + 1}; resume with --resume`);
+        return;
+      }
+    }
+    const trainSeconds = progress.finish();
+    loop.epoch++;
+    loop.batch = 0;
+
+    // Evaluate with the averaged weights (what gets shipped).
+    trainer.swapEma();
+    const tEval = Date.now();
+    const sIn = await scoreImages(model, evalIn, settings.evalN, { samples: 1, lowerLatents: 'mode', seed: 7 });
+    const sOod = await scoreImages(model, evalOod, settings.evalN, { samples: 1, lowerLatents: 'mode', seed: 8 });
+    const snapshot = join(run, 'epochs', String(loop.epoch));
+    await saveModelDir(snapshot, model, { dataset: settings.dataset, epoch: loop.epoch, weights: 'ema' });
+    trainer.swapEma();
+    const evalSeconds = (Date.now() - tEval) / 1000;
+    loop.elapsedSeconds += (Date.now() - t0) / 1000;
+
+    const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
+    const oodAuroc: Record<string, number> = {};
+    sIn.bounds.forEach((b, k) => (oodAuroc[`L>${k}`] = auroc(b.map((v) => -v), sOod.bounds[k]!.map((v) => -v))));
+    sIn.ratios.forEach((r, k) => {
+      if (k > 0) oodAuroc[`LLR>${k}`] = auroc(r, sOod.ratios[k]!);
+    });
+    const n = sums.n || 1;
+    const trainElbo = sums.elbo / n;
+    const testElbo = mean(sIn.bounds[0]!);
+    const sched = scheduleAt(settings.schedule, loop.epoch);
+    const record = {
+      epoch: loop.epoch,
+      step: loop.step,
+      train_elbo_nats: trainElbo,
+      train_bpd: bitsPerDim(trainElbo, D),
+      train_loss: sums.loss / n,
+      train_kl_per_layer: sums.kl.map((v) => v / n),
+      test_elbo_nats: testElbo,
+      test_bpd: bitsPerDim(testElbo, D),
+      test_bounds_nats: sIn.bounds.map(mean),
+      test_kl_per_layer: sIn.klPerLayer.map(mean),
+      test_n: settings.evalN,
+      ood_val_set: `${settings.oodVal}/train`,
+      ood_val_auroc: oodAuroc,
+      free_bits: sched.freeBits,
+      beta: sched.beta,
+      seconds_train: trainSeconds,
+      seconds_eval: evalSeconds,
+      images_per_second: (nBatches * B) / trainSeconds,
+      elapsed_seconds: loop.elapsedSeconds,
+      backend,
+    };
+    await appendFile(join(run, 'log.jsonl'), JSON.stringify(record) + '\n');
+    await saveCheckpoint(run, trainer, loop, settings as unknown as Record<string, unknown>);
+    console.error(
+      `epoch ${loop.epoch}: train ${trainElbo.toFixed(2)} nats, test ${testElbo.toFixed(2)} nats (${record.test_bpd.toFixed(4)} bits/dim), ` +
+        `KL ${record.test_kl_per_layer.map((v) => v.toFixed(1)).join('/')}, AUROC(val) LLR>1 ${oodAuroc['LLR>1']?.toFixed(3)} L>0 ${oodAuroc['L>0']?.toFixed(3)}, ` +
+        `${record.images_per_second.toFixed(1)} img/s, epoch ${formatSeconds(trainSeconds)}`,
+    );
+    if (stopRequested) return;
+  }
+  trainer.dispose();
+  model.dispose();
+}
+
+runMain(main, ['NonFiniteLossError', 'DatasetMissingError', 'UnknownDatasetError', 'IdxFormatError', 'WeightsError']);

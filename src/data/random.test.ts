@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './random.ts';
+import { binarize, dynamicBinarize } from './binarize.ts';
+import { invertImages, uniformNoiseImages } from './transforms.ts';
+
+function mean(a: Float32Array): number {
+  let s = 0;
+  for (const v of a) s += v;
+  return s / a.length;
+}
+
+/** Element-wise equality; expect().toEqual walks large typed arrays far too slowly. */
+function same(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+describe('mulberry32', () => {
+  it('replays per seed, differs across seeds, stays in [0, 1) with mean 1/2', () => {
+    const a = mulberry32(42);
+    const b = mulberry32(42);
+    const c = mulberry32(43);
+    const xs = Array.from({ length: 100_000 }, () => a());
+    expect(Array.from({ length: 100_000 }, () => b())).toEqual(xs);
+    expect(c()).not.toBe(xs[0]);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(xs.reduce((s, x) => s + x, 0) / xs.length).toBeCloseTo(0.5, 2);
+  });
+});
+
+describe('binarisation', () => {
+  const grey = Float32Array.from({ length: 200_000 }, (_, i) => (i % 256) / 255);
+
+  it('gives only 0 and 1, keeps 0 at 0 and 1 at 1', () => {
+    const b = binarize(grey, 1);
+    expect(b.every((v) => v === 0 || v === 1)).toBe(true);
+    for (let i = 0; i < grey.length; i++) {
+      if (grey[i] === 0) expect(b[i]).toBe(0);
+      if (grey[i] === 1) expect(b[i]).toBe(1);
+    }
+  });
+
+  it('is fixed by its seed and differs across seeds', () => {
+    expect(same(binarize(grey, 7), binarize(grey, 7))).toBe(true);
+    expect(same(binarize(grey, 7), binarize(grey, 8))).toBe(false);
+  });
+
+  it('keeps the mean intensity', () => {
+    expect(mean(binarize(grey, 3))).toBeCloseTo(mean(grey), 2);
+  });
+
+  it('draws a fresh sample on every call with a running generator', () => {
+    const rng = mulberry32(5);
+    const first = dynamicBinarize(grey, rng);
+    const second = dynamicBinarize(grey, rng);
+    expect(same(second, first)).toBe(false);
+    expect(same(first, binarize(grey, 5))).toBe(true);
+  });
+});
+
+describe('transforms', () => {
+  it('inverts x to 1 - x', () => {
+    expect(Array.from(invertImages(Float32Array.from([0, 0.25, 1])))).toEqual([1, 0.75, 0]);
+  });
+
+  it('makes seeded uniform noise images', () => {
+    const a = uniformNoiseImages(10, 1);
+    expect(a.length).toBe(10 * 784);
+    expect(same(uniformNoiseImages(10, 1), a)).toBe(true);
+    expect(same(uniformNoiseImages(10, 2), a)).toBe(false);
+    expect(mean(a)).toBeCloseTo(0.5, 1);
+  });
+});

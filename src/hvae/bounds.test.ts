@@ -1,0 +1,180 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../backend/node.ts';
+import type { HvaeConfig } from './config.ts';
+import { Hvae } from './model.ts';
+import { NoiseSource } from './noise.ts';
+import { scoreAll } from './bounds.ts';
+import { Trainer } from './training.ts';
+
+/**
+ * Two scalar latents over a 4x4 binary image: log p(x) = log ∫∫ p(x|z1) p(z1|z2) p(z2) dz1 dz2
+ * is integrated on a fine grid with the model's own generative path, so every bound can be
+ * checked against the exact marginal likelihood.
+ */
+const EXACT: HvaeConfig = {
+  name: 'exact-test',
+  inputShape: [4, 4, 1],
+  likelihood: 'bernoulli',
+  skip: true,
+  stages: [
+    { blocks: [{ channels: 4, kernel: 3, stride: 1 }], latent: { kind: 'dense', units: 1 } },
+    { blocks: [{ channels: 4, kernel: 3, stride: 1 }], latent: { kind: 'dense', units: 1 } },
+  ],
+};
+
+const X_VALUES = [
+  [1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1],
+  [0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0],
+  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+];
+
+function exactLogPx(model: Hvae, x: number[], h = 0.1, lo = -15): number {
+  const n = Math.round((-2 * lo) / h) + 1;
+  const z1: number[] = [];
+  const z2: number[] = [];
+  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
+    z1.push(lo + a * h);
+    z2.push(lo + b * h);
+  }
+  const lj = tf.tidy(() => {
+    const xs = tf.tile(tf.tensor4d(x, [1, 4, 4, 1]), [n * n, 1, 1, 1]) as tf.Tensor4D;
+    const j = model.logJoint(xs, [tf.tensor2d(z1, [n * n, 1]), tf.tensor2d(z2, [n * n, 1])]);
+    return tf.add(tf.logSumExp(j), Math.log(h * h));
+  });
+  const v = lj.dataSync()[0]!;
+  lj.dispose();
+  return v;
+}
+
+async function meanBound(model: Hvae, x: tf.Tensor4D, samples: number, k: number, reps: number, seed0: number): Promise<number> {
+  let acc = 0;
+  for (let r = 0; r < reps; r++) {
+    const s = await scoreAll(model, x, { samples, lowerLatents: 'sample', seed: seed0 + r });
+    acc += s.bounds[k]![0]!;
+  }
+  return acc / reps;
+}
+
+describe('bounds against the exact marginal likelihood', () => {
+  let model: Hvae;
+  beforeAll(async () => {
+    await initNodeBackend();
+    model = new Hvae(EXACT, 11);
+    // Fit the three images first, so q is a reasonable proposal and the IW averages settle quickly.
+    const xs = tf.tile(tf.tensor4d(X_VALUES.flat(), [3, 4, 4, 1]), [8, 1, 1, 1]) as tf.Tensor4D;
+    const trainer = new Trainer(model, { learningRate: 3e-3, seed: 3 });
+    for (let i = 0; i < 100; i++) trainer.step(xs, 1, 0);
+    trainer.dispose();
+    xs.dispose();
+  });
+
+  it('the grid integral is converged: a finer, wider grid changes it by < 1e-3 nats', () => {
+    for (const xv of X_VALUES) {
+      const reference = exactLogPx(model, xv);
+      expect(reference).toBeLessThan(0);
+      expect(Math.abs(exactLogPx(model, xv, 0.075, -18) - reference)).toBeLessThan(1e-3);
+    }
+  });
+
+  for (const [i, xv] of X_VALUES.entries()) {
+    it(`example ${i}: ELBO, L>1, L>2 stay below log p(x); the IW bound rises towards it with S`, async () => {
+      const logPx = exactLogPx(model, xv);
+      const x = tf.tensor4d(xv, [1, 4, 4, 1]);
+      const elbo = await meanBound(model, x, 1, 0, 300, 100);
+      const l1 = await meanBound(model, x, 1, 1, 300, 200);
+      const l2 = await meanBound(model, x, 1, 2, 300, 300);
+      expect(elbo).toBeLessThan(logPx);
+      expect(l1).toBeLessThan(logPx);
+      expect(l2).toBeLessThan(logPx);
+      const iw = [];
+      for (const S of [1, 10, 100, 1000]) iw.push(await meanBound(model, x, S, 0, S >= 1000 ? 5 : 30, 1000 * S));
+      for (let j = 1; j < iw.length; j++) expect(iw[j]!).toBeGreaterThan(iw[j - 1]! - 0.02);
+      // A bound in expectation, and S = 1000 closes nearly all of the S = 1 gap.
+      expect(iw[3]!).toBeLessThan(logPx + 0.05);
+      expect(logPx - iw[3]!).toBeLessThan(0.1 * (logPx - iw[0]!) + 0.05);
+      // Every L>k_S converges to log p(x) as S grows: the proposals differ, the target does not.
+      const many = await scoreAll(model, x, { samples: 20000, lowerLatents: 'sample', seed: 77 });
+      for (let k = 0; k <= 2; k++) expect(Math.abs(many.bounds[k]![0]! - logPx)).toBeLessThan(0.3);
+      x.dispose();
+    });
+  }
+});
+
+describe('scoreAll', () => {
+  let model: Hvae;
+  const tiny: HvaeConfig = {
+    name: 'tiny-test',
+    inputShape: [28, 28, 1],
+    likelihood: 'bernoulli',
+    skip: true,
+    stages: [
+      { blocks: [{ channels: 4, kernel: 3, stride: 2 }], latent: { kind: 'conv', channels: 2, kernel: 3 } },
+      { blocks: [{ channels: 4, kernel: 3, stride: 2 }], latent: { kind: 'dense', units: 3 } },
+      { blocks: [{ channels: 4, kernel: 3, stride: 1 }], latent: { kind: 'dense', units: 2 } },
+    ],
+  };
+  let x: tf.Tensor4D;
+  beforeAll(async () => {
+    await initNodeBackend();
+    model = new Hvae(tiny, 5);
+    x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([6, 28, 28, 1], 0, 1, 'float32', 3), 0.8), 'float32')) as tf.Tensor4D;
+    model.initialize(x);
+  });
+
+  it('L>0 equals the ELBO of a direct pass under the same noise, and LLR>0 is 0', async () => {
+    const s = await scoreAll(model, x, { samples: 1, lowerLatents: 'mode', seed: 42 });
+    const direct = tf.tidy(() => model.run(x, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(42) }).logWeight);
+    const d = await direct.data();
+    direct.dispose();
+    for (let n = 0; n < 6; n++) {
+      expect(s.bounds[0]![n]!).toBeCloseTo(d[n]!, 3);
+      expect(s.ratios[0]![n]).toBe(0);
+    }
+  });
+
+  it('returns every k with the right shapes, LLR>k = L>0 - L>k, and per-k reconstructions', async () => {
+    const s = await scoreAll(model, x, { samples: 3, lowerLatents: 'mode', seed: 1, reconstructions: true });
+    expect(s.bounds).toHaveLength(4);
+    expect(s.ratios).toHaveLength(4);
+    expect(s.klPerLayer).toHaveLength(3);
+    for (let k = 0; k <= 3; k++) {
+      expect(s.bounds[k]).toHaveLength(6);
+      for (let n = 0; n < 6; n++) expect(s.ratios[k]![n]!).toBeCloseTo(s.bounds[0]![n]! - s.bounds[k]![n]!, 9);
+      expect(s.reconstructions![k]).toHaveLength(6 * 784);
+      expect(s.reconstructions![k]!.every((v) => v >= 0 && v <= 1)).toBe(true);
+    }
+    // The ELBO decomposes into reconstruction and KL terms (S = 1 keeps it exact).
+    const s1 = await scoreAll(model, x, { samples: 1, lowerLatents: 'mode', seed: 9 });
+    for (let n = 0; n < 6; n++) {
+      const kl = s1.klPerLayer.reduce((a, t) => a + t[n]!, 0);
+      expect(s1.bounds[0]![n]!).toBeCloseTo(s1.logPxGivenZ[n]! - kl, 2);
+    }
+  });
+
+  it('is deterministic with a null seed, whether or not samples are split into chunks', async () => {
+    const a = await scoreAll(model, x, { samples: 1, lowerLatents: 'mode', seed: null });
+    const whole = await scoreAll(model, x, { samples: 8, lowerLatents: 'mode', seed: null });
+    const chunked = await scoreAll(model, x, { samples: 8, lowerLatents: 'mode', seed: null, maxRows: 12 });
+    for (let k = 0; k <= 3; k++)
+      for (let n = 0; n < 6; n++) {
+        expect(whole.bounds[k]![n]!).toBeCloseTo(a.bounds[k]![n]!, 3);
+        expect(chunked.bounds[k]![n]!).toBeCloseTo(a.bounds[k]![n]!, 3);
+      }
+  });
+
+  it('rejects k out of range and bad sample counts', async () => {
+    expect(() => tf.tidy(() => {
+      model.run(x, { k: 4, lowerLatents: 'mode', noise: new NoiseSource(1) });
+    })).toThrow(/k must be/);
+    await expect(scoreAll(model, x, { samples: 0, lowerLatents: 'mode', seed: 1 })).rejects.toThrow(/samples/);
+  });
+
+  it('samples from the prior have the input shape and lie in [0, 1]', () => {
+    const s = model.samplePrior(4, new NoiseSource(3));
+    expect(s.shape).toEqual([4, 28, 28, 1]);
+    const v = s.dataSync();
+    expect(v.every((p) => p >= 0 && p <= 1)).toBe(true);
+    s.dispose();
+  });
+});

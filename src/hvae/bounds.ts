@@ -1,0 +1,177 @@
+/**
+ * Every score of the paper from one kind of pass (DESIGN "Numerics"):
+ *   L>k_S  = log mean_s exp(log w_k^(s))          (k = 0 is the (IW-)ELBO)
+ *   LLR>k_S = L>0_S - L>k_S                        (larger = more out-of-distribution)
+ * in nats per example; bits/dim = -L / (D ln 2).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Hvae, LowerLatents } from './model.ts';
+import { NoiseSource } from './noise.ts';
+
+export interface ScoreOptions {
+  /** Importance samples S (>= 1). */
+  samples: number;
+  lowerLatents: LowerLatents;
+  /** Seed of the noise; null scores deterministically with every latent at its mean. */
+  seed: number | null;
+  /** Largest number of rows (examples x samples) in one pass, to bound memory. */
+  maxRows?: number;
+  /** Also return, per k, the mean of p(x|z) of the first sample. */
+  reconstructions?: boolean;
+}
+
+export interface Scores {
+  count: number;
+  samples: number;
+  /** bounds[k][n] = L>k_S of example n, nats. */
+  bounds: Float64Array[];
+  /** ratios[k][n] = LLR>k_S of example n, nats (ratios[0] is all zeros). */
+  ratios: Float64Array[];
+  /** klPerLayer[i][n]: mean over samples of log q(z_{i+1}) - log p(z_{i+1}|z_{i+2}) in the ELBO pass. */
+  klPerLayer: Float64Array[];
+  /** Mean over samples of log p(x|z_1) in the ELBO pass. */
+  logPxGivenZ: Float64Array;
+  /** recon[k]: count*D values in [0,1] when requested. */
+  reconstructions?: Float32Array[];
+}
+
+export function bitsPerDim(nats: number, dims: number): number {
+  return -nats / (dims * Math.LN2);
+}
+
+function logMeanExpRows(values: Float64Array, samples: number, count: number): Float64Array {
+  // values are laid out [sample][example]
+  const out = new Float64Array(count);
+  for (let n = 0; n < count; n++) {
+    let m = -Infinity;
+    for (let s = 0; s < samples; s++) m = Math.max(m, values[s * count + n]!);
+    if (!Number.isFinite(m)) {
+      out[n] = m;
+      continue;
+    }
+    let acc = 0;
+    for (let s = 0; s < samples; s++) acc += Math.exp(values[s * count + n]! - m);
+    out[n] = m + Math.log(acc / samples);
+  }
+  return out;
+}
+
+/**
+ * Scores a batch x [N,H,W,C] for every k in 0..L with S importance samples. Samples are
+ * processed in chunks of whole sample-replicas of the batch, so memory stays bounded for S = 1000.
+ */
+export async function scoreAll(model: Hvae, x: tf.Tensor4D, opts: ScoreOptions): Promise<Scores> {
+  const S = opts.samples;
+  if (!Number.isInteger(S) || S < 1) throw new Error(`samples must be a positive integer, got ${S}`);
+  const N = x.shape[0];
+  const L = model.numLatentLayers;
+  const maxRows = Math.max(N, opts.maxRows ?? 4096);
+  const perChunk = Math.max(1, Math.floor(maxRows / N));
+
+  const logw: Float64Array[] = Array.from({ length: L + 1 }, () => new Float64Array(S * N));
+  const kl: Float64Array[] = Array.from({ length: L }, () => new Float64Array(N));
+  const logPx = new Float64Array(N);
+  const recon: Float32Array[] | undefined = opts.reconstructions ? [] : undefined;
+
+  for (let k = 0; k <= L; k++) {
+    // Every k gets its own noise stream, seeded from the run's seed: k = 0 replays exactly the ELBO pass.
+    const noise = new NoiseSource(opts.seed === null ? null : opts.seed + 7919 * k);
+    for (let s0 = 0; s0 < S; s0 += perChunk) {
+      const reps = Math.min(perChunk, S - s0);
+      const out = tf.tidy(() => {
+        const xr = reps === 1 ? x : (tf.tile(x, [reps, 1, 1, 1]) as tf.Tensor4D);
+        const r = model.run(xr, { k, lowerLatents: opts.lowerLatents, noise });
+        const keep: tf.Tensor[] = [r.logWeight];
+        if (k === 0) keep.push(r.logPxGivenZ, ...r.kl.map((t) => t!));
+        if (recon && s0 === 0) keep.push(tf.sigmoid(tf.slice(r.logits, 0, N)));
+        return keep;
+      });
+      const data = await Promise.all(out.map((t) => t.data()));
+      out.forEach((t) => t.dispose());
+      logw[k]!.set(data[0] as Float32Array, s0 * N);
+      let next = 1;
+      if (k === 0) {
+        const lp = data[next++] as Float32Array;
+        for (let j = 0; j < lp.length; j++) logPx[j % N]! += lp[j]! / S;
+        for (let i = 0; i < L; i++) {
+          const t = data[next++] as Float32Array;
+          for (let j = 0; j < t.length; j++) kl[i]![j % N]! += t[j]! / S;
+        }
+      }
+      if (recon && s0 === 0) recon.push(Float32Array.from(data[next] as Float32Array));
+    }
+  }
+
+  const bounds = logw.map((v) => logMeanExpRows(v, S, N));
+  const elbo = bounds[0]!;
+  const ratios = bounds.map((b) => elbo.map((e, n) => e - b[n]!));
+  const result: Scores = { count: N, samples: S, bounds, ratios, klPerLayer: kl, logPxGivenZ: logPx };
+  if (recon) result.reconstructions = recon;
+  return result;
+}
+
+/** Score names as used in files and the app: "L>k" and "LLR>k". */
+export function scoreNames(L: number): string[] {
+  const names: string[] = [];
+  for (let k = 0; k <= L; k++) names.push(`L>${k}`);
+  for (let k = 1; k <= L; k++) names.push(`LLR>${k}`);
+  return names;
+}
+
+export function scoresByName(s: Scores): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  s.bounds.forEach((b, k) => (out[`L>${k}`] = b));
+  s.ratios.forEach((r, k) => {
+    if (k > 0) out[`LLR>${k}`] = r;
+  });
+  return out;
+}
+
+/** Wraps N images of the model's input size, stored flat in [0,1], as a [N,H,W,C] tensor. */
+export function imagesToTensor(images: Float32Array, count: number, shape: [number, number, number] = [28, 28, 1]): tf.Tensor4D {
+  return tf.tensor4d(images.subarray(0, count * shape[0] * shape[1] * shape[2]), [count, ...shape]);
+}
+
+/** Scores many images in batches and joins the per-example results; reports progress after each batch. */
+export async function scoreImages(
+  model: Hvae,
+  images: Float32Array,
+  count: number,
+  opts: ScoreOptions,
+  batchSize = 250,
+  onProgress?: (done: number) => void,
+): Promise<Scores> {
+  const D = model.dims;
+  const L = model.numLatentLayers;
+  const parts: Scores[] = [];
+  for (let i = 0; i < count; i += batchSize) {
+    const n = Math.min(batchSize, count - i);
+    const x = imagesToTensor(images.subarray(i * D, (i + n) * D), n, model.config.inputShape);
+    // Distinct noise per batch, reproducible from the caller's seed.
+    const seed = opts.seed === null ? null : opts.seed + 104729 * (i / batchSize);
+    try {
+      parts.push(await scoreAll(model, x, { ...opts, seed }));
+    } finally {
+      x.dispose();
+    }
+    onProgress?.(i + n);
+  }
+  const join = (pick: (s: Scores) => Float64Array): Float64Array => {
+    const out = new Float64Array(count);
+    let off = 0;
+    for (const p of parts) {
+      out.set(pick(p), off);
+      off += p.count;
+    }
+    return out;
+  };
+  const result: Scores = {
+    count,
+    samples: opts.samples,
+    bounds: Array.from({ length: L + 1 }, (_, k) => join((s) => s.bounds[k]!)),
+    ratios: Array.from({ length: L + 1 }, (_, k) => join((s) => s.ratios[k]!)),
+    klPerLayer: Array.from({ length: L }, (_, i) => join((s) => s.klPerLayer[i]!)),
+    logPxGivenZ: join((s) => s.logPxGivenZ),
+  };
+  return result;
+}

@@ -1,0 +1,205 @@
+/**
+ * Weight-normalised layers (Salimans & Kingma, 2016) with data-dependent initialisation,
+ * and the residual block of the paper's Appendix B.1: y = Conv(Act(Conv_s(Act(x)))) + x.
+ * Parameters live in one named store so that weights io, optimisers and EMA see a flat map.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Shared by all layers of a model: the named variables and whether a forward pass initialises. */
+export class ParamStore {
+  readonly vars = new Map<string, tf.Variable>();
+  /** When true, weight-normalised layers set their gain and bias from the batch statistics. */
+  initMode = false;
+  /** When not null, layers add the multiply-add FLOPs (2 per MAC) of each call: for benchmarks. */
+  flops: number | null = null;
+  private seed: number;
+  /** tfjs registers variables by a process-wide name, so each store gets its own prefix. */
+  private readonly prefix: string;
+  private static instances = 0;
+
+  constructor(seed: number) {
+    this.seed = seed;
+    this.prefix = `hvae${ParamStore.instances++}`;
+  }
+
+  create(name: string, shape: number[], init: 'normal' | 'zeros' | 'ones'): tf.Variable {
+    if (this.vars.has(name)) throw new Error(`Duplicate parameter ${name}`);
+    const value =
+      init === 'zeros' ? tf.zeros(shape) : init === 'ones' ? tf.ones(shape) : tf.randomNormal(shape, 0, 0.05, 'float32', this.seed++);
+    const v = tf.variable(value, true, `${this.prefix}/${name}`);
+    value.dispose();
+    this.vars.set(name, v);
+    return v;
+  }
+
+  numParams(): number {
+    let n = 0;
+    for (const v of this.vars.values()) n += v.size;
+    return n;
+  }
+
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+}
+
+/** The direction a layer resamples in: inference goes down, generation goes up. */
+export type Resample = 'down' | 'up';
+
+/** Normalises v per output unit (last axis) and applies the gain: w = g v / ||v||. */
+function normalisedWeight(v: tf.Variable, g: tf.Tensor | null): tf.Tensor {
+  const axes = v.shape.slice(0, -1).map((_, i) => i);
+  const unit = tf.div(v, tf.sqrt(tf.add(tf.sum(tf.square(v), axes, true), 1e-12)));
+  return g ? tf.mul(unit, g) : unit;
+}
+
+/** Sets gain and bias so the output has zero mean and `scale` std per unit over the batch. */
+function dataDependentInit(pre: tf.Tensor, g: tf.Variable, b: tf.Variable, scale: number): tf.Tensor {
+  const axes = pre.shape.slice(0, -1).map((_, i) => i);
+  const { mean, variance } = tf.moments(pre, axes);
+  const gain = tf.div(scale, tf.sqrt(tf.add(variance, 1e-8)));
+  g.assign(gain);
+  b.assign(tf.neg(tf.mul(mean, gain)));
+  return tf.mul(tf.sub(pre, mean), gain);
+}
+
+/**
+ * A weight-normalised 'same' convolution. Down-sampling uses the stride; up-sampling by s
+ * convolves to s*s*C channels and rearranges them into an s-times larger map (sub-pixel
+ * convolution), which equals a transposed convolution but runs on forward-conv kernels only.
+ */
+export class WnConv {
+  private readonly v: tf.Variable;
+  private readonly g: tf.Variable;
+  private readonly b: tf.Variable;
+  private readonly outUnits: number;
+
+  constructor(
+    private readonly store: ParamStore,
+    name: string,
+    inChannels: number,
+    private readonly outChannels: number,
+    kernel: number,
+    private readonly stride = 1,
+    private readonly resample: Resample = 'down',
+    private readonly initScale = 1,
+  ) {
+    this.outUnits = resample === 'up' ? outChannels * stride * stride : outChannels;
+    this.v = store.create(`${name}/v`, [kernel, kernel, inChannels, this.outUnits], 'normal');
+    this.g = store.create(`${name}/g`, [this.outUnits], 'ones');
+    this.b = store.create(`${name}/b`, [this.outUnits], 'zeros');
+  }
+
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const downStride = this.resample === 'down' ? this.stride : 1;
+    if (this.store.flops !== null) {
+      const [b, h, w, cin] = x.shape;
+      this.store.flops += 2 * b * Math.ceil(h / downStride) * Math.ceil(w / downStride) * this.v.shape[0]! * this.v.shape[1]! * cin * this.outUnits;
+    }
+    let y: tf.Tensor4D;
+    if (this.store.initMode) {
+      const pre = tf.conv2d(x, normalisedWeight(this.v, null) as tf.Tensor4D, downStride, 'same');
+      y = dataDependentInit(pre, this.g, this.b, this.initScale) as tf.Tensor4D;
+    } else {
+      const w = normalisedWeight(this.v, this.g) as tf.Tensor4D;
+      y = tf.add(tf.conv2d(x, w, downStride, 'same'), this.b);
+    }
+    return this.resample === 'up' && this.stride > 1 ? pixelShuffle(y, this.stride, this.outChannels) : y;
+  }
+}
+
+/** [B,H,W,s*s*C] -> [B,H*s,W*s,C] with reshape/transpose only (both have gradients everywhere). */
+function pixelShuffle(y: tf.Tensor4D, s: number, c: number): tf.Tensor4D {
+  const [bsz, h, w] = y.shape;
+  const r = tf.reshape(y, [bsz, h, w, s, s, c]);
+  return tf.reshape(tf.transpose(r, [0, 1, 3, 2, 4, 5]), [bsz, h * s, w * s, c]);
+}
+
+export class WnDense {
+  private readonly v: tf.Variable;
+  private readonly g: tf.Variable;
+  private readonly b: tf.Variable;
+
+  constructor(
+    private readonly store: ParamStore,
+    name: string,
+    inUnits: number,
+    outUnits: number,
+    private readonly initScale = 1,
+  ) {
+    this.v = store.create(`${name}/v`, [inUnits, outUnits], 'normal');
+    this.g = store.create(`${name}/g`, [outUnits], 'ones');
+    this.b = store.create(`${name}/b`, [outUnits], 'zeros');
+  }
+
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.store.flops !== null) this.store.flops += 2 * x.shape[0] * this.v.shape[0]! * this.v.shape[1]!;
+    if (this.store.initMode) {
+      const pre = tf.matMul(x, normalisedWeight(this.v, null) as tf.Tensor2D);
+      return dataDependentInit(pre, this.g, this.b, this.initScale) as tf.Tensor2D;
+    }
+    return tf.add(tf.matMul(x, normalisedWeight(this.v, this.g) as tf.Tensor2D), this.b);
+  }
+}
+
+export type Shape3 = [number, number, number];
+
+/** Spatial size after a block: 'same' down-sampling rounds up; up-sampling multiplies. */
+export function resampledShape([h, w]: Shape3, channels: number, stride: number, resample: Resample): Shape3 {
+  return resample === 'down' ? [Math.ceil(h / stride), Math.ceil(w / stride), channels] : [h * stride, w * stride, channels];
+}
+
+/**
+ * Residual block y = Conv_s(Act(Conv(Act(x)) + Aux(Act(aux)))) + Proj(x). The auxiliary input
+ * is how skip connections between latent layers enter a stage; Proj is the identity when the
+ * shape is kept, else a 1x1 convolution with the block's resampling.
+ */
+export class ResBlock {
+  readonly outShape: Shape3;
+  private readonly conv1: WnConv;
+  private readonly conv2: WnConv;
+  private readonly aux: WnConv | null;
+  private readonly proj: WnConv | null;
+
+  constructor(
+    store: ParamStore,
+    name: string,
+    inShape: Shape3,
+    channels: number,
+    kernel: number,
+    stride: number,
+    resample: Resample,
+    auxShape: Shape3 | null,
+  ) {
+    this.outShape = resampledShape(inShape, channels, stride, resample);
+    this.conv1 = new WnConv(store, `${name}/conv1`, inShape[2], channels, kernel);
+    // A small initial scale keeps the residual stream's variance from growing with depth.
+    this.conv2 = new WnConv(store, `${name}/conv2`, channels, channels, kernel, stride, resample, 0.1);
+    this.aux = auxShape ? auxConv(store, `${name}/aux`, auxShape, [inShape[0], inShape[1], channels], kernel) : null;
+    const keepsShape = stride === 1 && inShape[2] === channels;
+    this.proj = keepsShape ? null : new WnConv(store, `${name}/proj`, inShape[2], channels, 1, stride, resample);
+  }
+
+  apply(x: tf.Tensor4D, aux: tf.Tensor4D | null): tf.Tensor4D {
+    let y = this.conv1.apply(tf.relu(x));
+    if (this.aux && aux) y = tf.add(y, this.aux.apply(tf.relu(aux)));
+    y = this.conv2.apply(tf.relu(y));
+    return tf.add(y, this.proj ? this.proj.apply(x) : x);
+  }
+}
+
+/** Brings an auxiliary feature map to a target shape: strided conv down, sub-pixel conv up, 1x1 otherwise. */
+function auxConv(store: ParamStore, name: string, from: Shape3, to: Shape3, kernel: number): WnConv {
+  if (from[0] > to[0]) {
+    const f = from[0] / to[0];
+    if (!Number.isInteger(f)) throw new Error(`${name}: cannot resample ${from[0]} to ${to[0]}`);
+    return new WnConv(store, name, from[2], to[2], kernel, f, 'down');
+  }
+  if (from[0] < to[0]) {
+    const f = to[0] / from[0];
+    if (!Number.isInteger(f)) throw new Error(`${name}: cannot resample ${from[0]} to ${to[0]}`);
+    return new WnConv(store, name, from[2], to[2], kernel, f, 'up');
+  }
+  return new WnConv(store, name, from[2], to[2], 1);
+}

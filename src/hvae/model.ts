@@ -1,0 +1,297 @@
+/**
+ * The bottom-up hierarchical VAE of the paper (Section 5, Appendix B.1, Figure 4).
+ * Inference q(z_1|x) q(z_2|z_1) .. q(z_L|z_{L-1}); generation p(z_L) p(z_{L-1}|z_L) .. p(x|z_1);
+ * skip connections z_i -> z_{i+2} in both paths through the neighbouring stage's features.
+ *
+ * One pass, `run`, is behind every score: with k > 0 the lowest k latents are inferred as the
+ * mean of q (a deterministic encoder below z_{k+1}) and generated from the conditional prior,
+ * exactly as the L>k bound prescribes (Appendix D).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { HvaeConfig, LatentConfig } from './config.ts';
+import { ParamStore, ResBlock, WnConv, WnDense, resampledShape, type Shape3 } from './layers.ts';
+import {
+  bernoulliLogProb,
+  gaussianLogProb,
+  softplusStd,
+  standardNormalLogProb,
+  type Gaussian,
+} from './likelihoods.ts';
+import { NoiseSource } from './noise.ts';
+
+/** How the latents below z_{k+1} are generated: the conditional prior's mean (paper's code) or a sample. */
+export type LowerLatents = 'mode' | 'sample';
+
+export interface PassOptions {
+  /** Number of lowest latents taken from the conditional prior (0 = ELBO). */
+  k: number;
+  lowerLatents: LowerLatents;
+  noise: NoiseSource;
+}
+
+export interface PassResult {
+  /** Logits of p(x | z_1). */
+  logits: tf.Tensor4D;
+  logPxGivenZ: tf.Tensor1D;
+  /** log q(z_i|.) - log p(z_i|z_{i+1}) at the sample, per example; null for i <= k. Index 0 is z_1. */
+  kl: (tf.Tensor1D | null)[];
+  /** log p(x|z_1) - sum over i > k of kl_i: the integrand of L>k. */
+  logWeight: tf.Tensor1D;
+  /** The latents that generation used, bottom first (for inspection). */
+  latents: tf.Tensor[];
+}
+
+const HEAD_INIT_SCALE = 0.1;
+
+/**
+ * A Gaussian latent layer's head: features -> (mean, std) of a conv map or a dense vector.
+ * Initialised with a small output scale so that every q and p starts close to N(0, I) per
+ * example, not only on average over the batch: the KL terms then start near zero.
+ */
+class GaussianHead {
+  private readonly conv: WnConv | null;
+  private readonly dense: WnDense | null;
+
+  constructor(store: ParamStore, name: string, from: Shape3, readonly latent: LatentConfig) {
+    if (latent.kind === 'conv') {
+      this.conv = new WnConv(store, name, from[2], 2 * latent.channels, latent.kernel, 1, 'down', HEAD_INIT_SCALE);
+      this.dense = null;
+    } else {
+      this.conv = null;
+      this.dense = new WnDense(store, name, from[0] * from[1] * from[2], 2 * latent.units, HEAD_INIT_SCALE);
+    }
+  }
+
+  apply(h: tf.Tensor4D): Gaussian {
+    const params = this.conv ? this.conv.apply(h) : this.dense!.apply(tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D);
+    const [mean, stdLogits] = tf.split(params, 2, -1) as [tf.Tensor, tf.Tensor];
+    return { mean, std: softplusStd(stdLogits) };
+  }
+}
+
+/** Maps a latent sample to a feature map: conv latents already are one; dense ones get a dense layer. */
+class LatentToMap {
+  private readonly dense: WnDense | null;
+
+  constructor(store: ParamStore, name: string, latent: LatentConfig, readonly mapShape: Shape3) {
+    this.dense = latent.kind === 'dense' ? new WnDense(store, name, latent.units, mapShape[0] * mapShape[1] * mapShape[2]) : null;
+  }
+
+  apply(z: tf.Tensor): tf.Tensor4D {
+    if (!this.dense) return z as tf.Tensor4D;
+    const m = this.dense.apply(z as tf.Tensor2D);
+    return tf.reshape(m, [z.shape[0]!, ...this.mapShape]) as tf.Tensor4D;
+  }
+}
+
+interface Stage {
+  qBlocks: ResBlock[];
+  qHead: GaussianHead;
+  /** Feeds z_i into the next stage's inference blocks. */
+  qToMap: LatentToMap;
+  /** p(z_i | d_{i+1}); null for the top stage whose prior is N(0, I). */
+  pHead: GaussianHead | null;
+  pToMap: LatentToMap;
+  pBlocks: ResBlock[];
+  latentShape: number[];
+}
+
+export class Hvae {
+  readonly store: ParamStore;
+  readonly stages: Stage[];
+  private readonly output: WnConv;
+  readonly numLatentLayers: number;
+  /** Number of pixels D, for bits per dimension. */
+  readonly dims: number;
+
+  constructor(readonly config: HvaeConfig, seed = 0) {
+    this.store = new ParamStore(seed);
+    const store = this.store;
+    const L = config.stages.length;
+    this.numLatentLayers = L;
+    this.dims = config.inputShape[0] * config.inputShape[1] * config.inputShape[2];
+
+    // Inference shapes, bottom-up.
+    const inShapes: Shape3[] = [];
+    const hShapes: Shape3[] = [];
+    const zShapes: number[][] = [];
+    let a: Shape3 = [...config.inputShape];
+    for (const [i, s] of config.stages.entries()) {
+      inShapes.push(a);
+      let h = a;
+      for (const b of s.blocks) {
+        if (h[0] % b.stride !== 0 || h[1] % b.stride !== 0)
+          throw new Error(`Stage ${i + 1}: size ${h[0]}x${h[1]} is not divisible by stride ${b.stride}`);
+        h = resampledShape(h, b.channels, b.stride, 'down');
+      }
+      hShapes.push(h);
+      const z = s.latent.kind === 'conv' ? [h[0], h[1], s.latent.channels] : [s.latent.units];
+      zShapes.push(z);
+      a = s.latent.kind === 'conv' ? (z as Shape3) : h;
+    }
+
+    const stages: Stage[] = [];
+    for (const [i, s] of config.stages.entries()) {
+      const name = `stage${i + 1}`;
+      const auxQ = config.skip && i > 0 ? hShapes[i - 1]! : null;
+      let shape = inShapes[i]!;
+      const qBlocks = s.blocks.map((b, j) => {
+        const blk = new ResBlock(store, `${name}/q/block${j + 1}`, shape, b.channels, b.kernel, b.stride, 'down', j === 0 ? auxQ : null);
+        shape = blk.outShape;
+        return blk;
+      });
+      const qHead = new GaussianHead(store, `${name}/q/latent`, hShapes[i]!, s.latent);
+      const mapShape: Shape3 = s.latent.kind === 'conv' ? (zShapes[i] as Shape3) : hShapes[i]!;
+      const qToMap = new LatentToMap(store, `${name}/q/tomap`, s.latent, mapShape);
+      stages.push({
+        qBlocks,
+        qHead,
+        qToMap,
+        pHead: null,
+        pToMap: new LatentToMap(store, `${name}/p/tomap`, s.latent, mapShape),
+        pBlocks: [],
+        latentShape: zShapes[i]!,
+      });
+    }
+
+    // Generative path, top-down: stage i decodes z_i to d_i, the input of p(z_{i-1} | d_i).
+    const dShapes: Shape3[] = new Array<Shape3>(L);
+    for (let i = L - 1; i >= 0; i--) {
+      const s = config.stages[i]!;
+      const st = stages[i]!;
+      const auxP = config.skip && i < L - 1 ? dShapes[i + 1]! : null;
+      let shape = st.pToMap.mapShape;
+      const reversed = [...s.blocks].reverse();
+      st.pBlocks = reversed.map((b, j) => {
+        const blk = new ResBlock(store, `stage${i + 1}/p/block${j + 1}`, shape, b.channels, b.kernel, b.stride, 'up', j === 0 ? auxP : null);
+        shape = blk.outShape;
+        return blk;
+      });
+      dShapes[i] = shape;
+      if (i < L - 1) st.pHead = new GaussianHead(store, `stage${i + 1}/p/latent`, dShapes[i + 1]!, s.latent);
+    }
+    const d0 = dShapes[0]!;
+    if (d0[0] !== config.inputShape[0] || d0[1] !== config.inputShape[1])
+      throw new Error(`Generative path ends at ${d0[0]}x${d0[1]}, input is ${config.inputShape[0]}x${config.inputShape[1]}`);
+    this.output = new WnConv(store, 'output', d0[2], config.inputShape[2], 3);
+    this.stages = stages;
+  }
+
+  numParams(): number {
+    return this.store.numParams();
+  }
+
+  /**
+   * The forward pass behind every bound. Returns per-example terms; the caller owns the tensors
+   * (wrap in tf.tidy).
+   */
+  run(x: tf.Tensor4D, opts: PassOptions): PassResult {
+    const { k, lowerLatents, noise } = opts;
+    const L = this.numLatentLayers;
+    if (!Number.isInteger(k) || k < 0 || k > L) throw new Error(`k must be an integer in 0..${L}, got ${k}`);
+    const batch = x.shape[0];
+
+    // Bottom-up inference: below z_{k+1} the encoder is deterministic (means of q).
+    const qs: Gaussian[] = [];
+    const zq: tf.Tensor[] = [];
+    let a: tf.Tensor4D = x;
+    let hPrev: tf.Tensor4D | null = null;
+    for (const [i, st] of this.stages.entries()) {
+      let h = a;
+      st.qBlocks.forEach((blk, j) => {
+        h = blk.apply(h, j === 0 ? hPrev : null);
+      });
+      const q = st.qHead.apply(h);
+      const z = i < k ? q.mean : tf.add(q.mean, tf.mul(q.std, noise.normal(q.mean.shape)));
+      qs.push(q);
+      zq.push(z);
+      a = st.qToMap.apply(z);
+      hPrev = h;
+    }
+
+    // Top-down generation: z_i from q above k, from the conditional prior at and below k.
+    const g = this.generate(batch, (i, prior) => {
+      if (i >= k) return zq[i]!;
+      return lowerLatents === 'mode' ? prior.mean : tf.add(prior.mean, tf.mul(prior.std, noise.normal(prior.mean.shape)));
+    });
+    const kl: (tf.Tensor1D | null)[] = g.latents.map((z, i) =>
+      i >= k ? (tf.sub(gaussianLogProb(z, qs[i]!), this.logPrior(i, z, g.priors[i]!)) as tf.Tensor1D) : null,
+    );
+    const logPxGivenZ = bernoulliLogProb(x, g.logits);
+    let logWeight: tf.Tensor1D = logPxGivenZ;
+    for (const t of kl) if (t) logWeight = tf.sub(logWeight, t);
+    return { logits: g.logits, logPxGivenZ, kl, logWeight, latents: g.latents };
+  }
+
+  /**
+   * The generative path. `pick(i, prior)` chooses z_i given its (conditional) prior; the top
+   * prior is N(0, I). Returns the logits of p(x|z_1), the latents and each layer's prior.
+   */
+  private generate(batch: number, pick: (i: number, prior: Gaussian) => tf.Tensor): { logits: tf.Tensor4D; latents: tf.Tensor[]; priors: Gaussian[] } {
+    const L = this.numLatentLayers;
+    const latents: tf.Tensor[] = new Array<tf.Tensor>(L);
+    const priors: Gaussian[] = new Array<Gaussian>(L);
+    let d: tf.Tensor4D | null = null;
+    for (let i = L - 1; i >= 0; i--) {
+      const st = this.stages[i]!;
+      const prior: Gaussian =
+        st.pHead && d ? st.pHead.apply(d) : { mean: tf.zeros([batch, ...st.latentShape]), std: tf.ones([batch, ...st.latentShape]) };
+      const z = pick(i, prior);
+      latents[i] = z;
+      priors[i] = prior;
+      let m = st.pToMap.apply(z);
+      const dAbove: tf.Tensor4D | null = d;
+      st.pBlocks.forEach((blk, j) => {
+        m = blk.apply(m, j === 0 ? dAbove : null);
+      });
+      d = m;
+    }
+    return { logits: this.output.apply(tf.relu(d!)), latents, priors };
+  }
+
+  /** log p(z_i | z_{i+1}), or log N(z_L; 0, I) at the top. */
+  private logPrior(i: number, z: tf.Tensor, prior: Gaussian): tf.Tensor1D {
+    return i === this.numLatentLayers - 1 ? standardNormalLogProb(z) : gaussianLogProb(z, prior);
+  }
+
+  /** Samples x-means from the prior: z_L ~ N(0, I), lower latents sampled or at the conditional mean. */
+  samplePrior(n: number, noise: NoiseSource, lowerLatents: LowerLatents = 'sample'): tf.Tensor4D {
+    return tf.tidy(() => {
+      const g = this.generate(n, (i, prior) =>
+        lowerLatents === 'mode' && i < this.numLatentLayers - 1
+          ? prior.mean
+          : tf.add(prior.mean, tf.mul(prior.std, noise.normal(prior.mean.shape))),
+      );
+      return tf.sigmoid(g.logits);
+    });
+  }
+
+  /**
+   * log p(x, z) for given latents (bottom first): log p(x|z_1) + sum_i log p(z_i|z_{i+1}).
+   * Used to integrate p(x) exactly in tests of the bounds.
+   */
+  logJoint(x: tf.Tensor4D, latents: tf.Tensor[]): tf.Tensor1D {
+    return tf.tidy(() => {
+      const g = this.generate(x.shape[0], (i) => latents[i]!);
+      let lp = bernoulliLogProb(x, g.logits);
+      g.latents.forEach((z, i) => (lp = tf.add(lp, this.logPrior(i, z, g.priors[i]!))));
+      return lp;
+    });
+  }
+
+  /** Data-dependent initialisation of every weight-normalised layer from one batch. */
+  initialize(x: tf.Tensor4D, seed = 1): void {
+    this.store.initMode = true;
+    try {
+      tf.tidy(() => {
+        this.run(x, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(seed) });
+      });
+    } finally {
+      this.store.initMode = false;
+    }
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../backend/node.ts';
+import { TINY_GREY } from './config.ts';
+import { Hvae } from './model.ts';
+import { NonFiniteLossError, Trainer, scheduleAt } from './training.ts';
+
+describe('training', () => {
+  beforeAll(async () => {
+    await initNodeBackend();
+  });
+
+  it('schedules: warm-up rises to 1, free bits held then annealed to 0', () => {
+    const s = { freeBits: 2, freeBitsHoldEpochs: 4, freeBitsAnnealEpochs: 4, warmupEpochs: 2 };
+    expect(scheduleAt(s, 0)).toEqual({ beta: 0, freeBits: 2 });
+    expect(scheduleAt(s, 1)).toEqual({ beta: 0.5, freeBits: 2 });
+    expect(scheduleAt(s, 6)).toEqual({ beta: 1, freeBits: 1 });
+    expect(scheduleAt(s, 9)).toEqual({ beta: 1, freeBits: 0 });
+  });
+
+  it('the loss falls on a fixed batch, and EMA weights differ from the raw ones', () => {
+    const model = new Hvae(TINY_GREY, 4);
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', 2), 0.8), 'float32')) as tf.Tensor4D;
+    model.initialize(x);
+    const trainer = new Trainer(model, { learningRate: 2e-3, seed: 1, emaDecay: 0.9 });
+    const first = trainer.step(x, 1, 0).loss;
+    let last = first;
+    for (let i = 0; i < 30; i++) last = trainer.step(x, 1, 0).loss;
+    expect(last).toBeLessThan(first - 50);
+    const name = [...model.store.vars.keys()][0]!;
+    const raw = model.store.vars.get(name)!.dataSync().slice();
+    trainer.swapEma();
+    const averaged = model.store.vars.get(name)!.dataSync().slice();
+    expect(Array.from(averaged)).not.toEqual(Array.from(raw));
+    trainer.swapEma();
+    expect(Array.from(model.store.vars.get(name)!.dataSync())).toEqual(Array.from(raw));
+    trainer.dispose();
+    model.dispose();
+    x.dispose();
+  });
+
+  it('a NaN loss throws and leaves the weights as they were', () => {
+    const model = new Hvae(TINY_GREY, 4);
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 2), 0.8), 'float32')) as tf.Tensor4D;
+    model.initialize(x);
+    const trainer = new Trainer(model, { learningRate: 1e-3, seed: 1 });
+    trainer.step(x, 1, 0);
+    const before = [...model.store.vars.values()].map((v) => Array.from(v.dataSync()));
+    const bad = tf.fill([4, 28, 28, 1], NaN) as tf.Tensor4D;
+    expect(() => trainer.step(bad, 1, 0)).toThrow(NonFiniteLossError);
+    const after = [...model.store.vars.values()].map((v) => Array.from(v.dataSync()));
+    expect(after).toEqual(before);
+    trainer.dispose();
+    model.dispose();
+    x.dispose();
+    bad.dispose();
+  });
+});

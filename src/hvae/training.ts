@@ -1,0 +1,138 @@
+/**
+ * One optimisation step on the ELBO with free bits and KL warm-up (paper, Table 4), and the
+ * schedules behind them. The loss is
+ *   -E[log p(x|z)] + beta * sum_i max(E_batch[KL_i], lambda / L)
+ * (free bits of Kingma et al. 2016, the budget lambda shared evenly among the L latent layers).
+ * A step whose loss or gradients are not finite is not applied: the weights stay as they were.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Hvae } from './model.ts';
+import { NoiseSource } from './noise.ts';
+
+export interface Schedule {
+  /** Free-bits budget lambda in nats, held for `freeBitsHoldEpochs`, then annealed linearly to 0. */
+  freeBits: number;
+  freeBitsHoldEpochs: number;
+  freeBitsAnnealEpochs: number;
+  /** KL weight beta rises linearly from 0 to 1 over this many epochs. */
+  warmupEpochs: number;
+}
+
+/** Schedule state at a (fractional) epoch. */
+export function scheduleAt(s: Schedule, epoch: number): { freeBits: number; beta: number } {
+  const beta = s.warmupEpochs > 0 ? Math.min(1, epoch / s.warmupEpochs) : 1;
+  let freeBits = s.freeBits;
+  if (epoch >= s.freeBitsHoldEpochs) {
+    const t = s.freeBitsAnnealEpochs > 0 ? (epoch - s.freeBitsHoldEpochs) / s.freeBitsAnnealEpochs : 1;
+    freeBits = s.freeBits * Math.max(0, 1 - t);
+  }
+  return { freeBits, beta };
+}
+
+export interface StepStats {
+  loss: number;
+  /** Mean ELBO of the batch (nats), with the step's single sample. */
+  elbo: number;
+  logPxGivenZ: number;
+  /** Mean KL per latent layer, bottom first. */
+  kl: number[];
+  gradNorm: number;
+}
+
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+}
+
+export interface TrainerOptions {
+  learningRate: number;
+  seed: number;
+  /** Clip the global gradient norm (0 = off). */
+  clipNorm?: number;
+  /** Exponential moving average of the weights (0 = off). */
+  emaDecay?: number;
+}
+
+export class Trainer {
+  readonly optimizer: tf.AdamOptimizer;
+  private readonly noise: NoiseSource;
+  private readonly vars: tf.Variable[];
+  /** EMA shadows, same names as the model's variables. */
+  readonly ema: Map<string, tf.Variable> | null;
+
+  constructor(readonly model: Hvae, readonly opts: TrainerOptions, startStep = 0) {
+    this.optimizer = tf.train.adam(opts.learningRate);
+    this.noise = new NoiseSource(opts.seed + startStep);
+    this.vars = [...model.store.vars.values()];
+    this.ema =
+      opts.emaDecay && opts.emaDecay > 0
+        ? new Map([...model.store.vars.entries()].map(([n, v]) => [n, tf.variable(v.clone(), false, `${v.name}/ema`)]))
+        : null;
+  }
+
+  /** One step on a binarised batch. Throws NonFiniteLossError (weights untouched) on NaN/Inf. */
+  step(x: tf.Tensor4D, beta: number, freeBits: number): StepStats {
+    const L = this.model.numLatentLayers;
+    const { value, grads, stats } = tf.tidy(() => {
+      let statsT: tf.Tensor | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const r = this.model.run(x, { k: 0, lowerLatents: 'mode', noise: this.noise });
+        const klMeans = r.kl.map((t) => tf.mean(t!));
+        const nll = tf.neg(tf.mean(r.logPxGivenZ));
+        const klLoss = tf.addN(klMeans.map((m) => tf.maximum(m, freeBits / L)));
+        const loss = tf.add(nll, tf.mul(beta, klLoss)) as tf.Scalar;
+        statsT = tf.keep(tf.stack([tf.mean(r.logWeight), tf.neg(nll), ...klMeans]));
+        return loss;
+      }, this.vars);
+      return { value, grads, stats: statsT! };
+    });
+    const statVals = Array.from(stats.dataSync());
+    stats.dispose();
+    const loss = value.dataSync()[0]!;
+    value.dispose();
+    const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      tf.dispose(grads);
+      throw new NonFiniteLossError(`loss is ${loss}, gradient norm ${gradNorm}`);
+    }
+    const clip = this.opts.clipNorm ?? 0;
+    if (clip > 0 && gradNorm > clip) {
+      const scaled = tf.tidy(() => Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, clip / gradNorm) })));
+      this.optimizer.applyGradients(scaled);
+      tf.dispose(scaled.map((s) => s.tensor));
+    } else {
+      this.optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+    }
+    tf.dispose(grads);
+    this.updateEma();
+    return { loss, elbo: statVals[0]!, logPxGivenZ: statVals[1]!, kl: statVals.slice(2, 2 + L), gradNorm };
+  }
+
+  private updateEma(): void {
+    if (!this.ema) return;
+    const d = this.opts.emaDecay!;
+    tf.tidy(() => {
+      for (const [n, v] of this.model.store.vars) {
+        const s = this.ema!.get(n)!;
+        s.assign(tf.add(tf.mul(s, d), tf.mul(v, 1 - d)));
+      }
+    });
+  }
+
+  /** Swaps model weights and EMA shadows (call twice to swap back): evaluate with the averaged weights. */
+  swapEma(): void {
+    if (!this.ema) return;
+    tf.tidy(() => {
+      for (const [n, v] of this.model.store.vars) {
+        const s = this.ema!.get(n)!;
+        const tmp = v.clone();
+        v.assign(s);
+        s.assign(tmp);
+      }
+    });
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    if (this.ema) for (const v of this.ema.values()) v.dispose();
+  }
+}

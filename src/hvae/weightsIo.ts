@@ -1,0 +1,138 @@
+/**
+ * Weights in the tfjs layout: a JSON document (config + weights manifest) and one binary shard
+ * of little-endian float32 values. Platform-free: callers bring the bytes (fs in Node, fetch in
+ * the page). Every way a file can be wrong gets its own message.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { validateConfig, type HvaeConfig } from './config.ts';
+import { Hvae } from './model.ts';
+
+export const MODEL_FORMAT = 'hvae-ood/1';
+export const WEIGHTS_FILE = 'weights.bin';
+
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+export interface ModelJson {
+  format: typeof MODEL_FORMAT;
+  config: HvaeConfig;
+  /** Free-form facts about how the weights were made (dataset, epochs, ...). */
+  meta: Record<string, unknown>;
+  weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
+}
+
+export class WeightsError extends Error {
+  override name = 'WeightsError';
+}
+
+export interface NamedValues {
+  specs: WeightSpec[];
+  data: ArrayBuffer;
+}
+
+/** Packs tensors into one float32 buffer in the given order. */
+export async function encodeTensors(named: [string, tf.Tensor][]): Promise<NamedValues> {
+  const total = named.reduce((s, [, t]) => s + t.size, 0);
+  const buf = new Float32Array(total);
+  const specs: WeightSpec[] = [];
+  let off = 0;
+  for (const [name, t] of named) {
+    buf.set((await t.data()) as Float32Array, off);
+    off += t.size;
+    specs.push({ name, shape: [...t.shape], dtype: 'float32' });
+  }
+  return { specs, data: buf.buffer };
+}
+
+/** Unpacks a float32 buffer by its specs; rejects truncated or oversized data and non-finite values. */
+export function decodeTensors(specs: WeightSpec[], data: ArrayBuffer, what = 'weights'): Map<string, { shape: number[]; values: Float32Array }> {
+  const expected = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0) * 4;
+  if (data.byteLength < expected)
+    throw new WeightsError(`${what}: file is truncated (${data.byteLength} bytes, the manifest needs ${expected})`);
+  if (data.byteLength > expected)
+    throw new WeightsError(`${what}: file has ${data.byteLength - expected} bytes more than the manifest describes`);
+  const out = new Map<string, { shape: number[]; values: Float32Array }>();
+  let off = 0;
+  for (const w of specs) {
+    if (w.dtype !== 'float32') throw new WeightsError(`${what}: tensor ${w.name} has unsupported dtype ${String(w.dtype)}`);
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(data, off, n);
+    off += n * 4;
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(values[i]!)) throw new WeightsError(`${what}: tensor ${w.name} contains NaN or Inf (index ${i})`);
+    }
+    out.set(w.name, { shape: w.shape, values });
+  }
+  return out;
+}
+
+/** Copies named values into a model's variables; every variable must be present with its shape, nothing extra. */
+export function assignWeights(model: Hvae, values: Map<string, { shape: number[]; values: Float32Array }>): void {
+  const vars = model.store.vars;
+  const missing = [...vars.keys()].filter((n) => !values.has(n));
+  if (missing.length) throw new WeightsError(`weights are missing ${missing.length} tensor(s), e.g. ${missing.slice(0, 3).join(', ')}`);
+  const extra = [...values.keys()].filter((n) => !vars.has(n));
+  if (extra.length) throw new WeightsError(`weights have ${extra.length} unknown tensor(s), e.g. ${extra.slice(0, 3).join(', ')}`);
+  for (const [name, v] of vars) {
+    const w = values.get(name)!;
+    if (w.shape.length !== v.shape.length || w.shape.some((d, i) => d !== v.shape[i]))
+      throw new WeightsError(`tensor ${name} has shape [${w.shape}] but the model expects [${v.shape}]`);
+  }
+  for (const [name, v] of vars) {
+    const w = values.get(name)!;
+    tf.tidy(() => v.assign(tf.tensor(w.values, w.shape)));
+  }
+}
+
+export async function serializeModel(model: Hvae, meta: Record<string, unknown>): Promise<{ json: ModelJson; weights: ArrayBuffer }> {
+  const { specs, data } = await encodeTensors([...model.store.vars.entries()]);
+  return {
+    json: { format: MODEL_FORMAT, config: model.config, meta, weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }] },
+    weights: data,
+  };
+}
+
+/** Parses model.json text and checks it describes a model this code can build. */
+export function parseModelJson(text: string): ModelJson {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new WeightsError(`model.json is not valid JSON (${(e as Error).message})`);
+  }
+  const j = raw as Partial<ModelJson>;
+  if (typeof j !== 'object' || j === null || j.format !== MODEL_FORMAT)
+    throw new WeightsError(`not an HVAE model file (expected format "${MODEL_FORMAT}")`);
+  const config = validateConfig(j.config);
+  const manifest = j.weightsManifest;
+  if (!Array.isArray(manifest) || manifest.length !== 1 || !Array.isArray(manifest[0]?.weights))
+    throw new WeightsError('model.json has no single weights manifest');
+  return { format: MODEL_FORMAT, config, meta: j.meta ?? {}, weightsManifest: manifest };
+}
+
+/** Builds a model from its JSON and the bytes of its weight shard. */
+export function deserializeModel(json: ModelJson, weights: ArrayBuffer): Hvae {
+  const values = decodeTensors(json.weightsManifest[0]!.weights, weights);
+  const model = new Hvae(json.config);
+  try {
+    assignWeights(model, values);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/** Loads a model by URL (page, worker) through an injectable fetch. */
+export async function loadModelFromUrl(modelJsonUrl: string, fetchFn: typeof fetch = fetch): Promise<{ model: Hvae; json: ModelJson }> {
+  const res = await fetchFn(modelJsonUrl);
+  if (!res.ok) throw new WeightsError(`could not load ${modelJsonUrl}: HTTP ${res.status}`);
+  const json = parseModelJson(await res.text());
+  const shardUrl = new URL(json.weightsManifest[0]!.paths[0]!, new URL(modelJsonUrl, globalThis.location?.href ?? 'file:///')).href;
+  const wres = await fetchFn(shardUrl);
+  if (!wres.ok) throw new WeightsError(`could not load ${shardUrl}: HTTP ${wres.status}`);
+  return { model: deserializeModel(json, await wres.arrayBuffer()), json };
+}

@@ -1,0 +1,67 @@
+/**
+ * The paper's evaluation protocol (section 5): equal counts of in-distribution and OOD test examples,
+ * and the sign that turns each bound or ratio into an OOD score (higher = more OOD).
+ */
+import { seededRandom } from './random.ts';
+
+export interface EqualCountSample {
+  /** Indices into the in-distribution test set, ascending. */
+  inIndices: Uint32Array;
+  /** Indices into the OOD test set, ascending. */
+  oodIndices: Uint32Array;
+}
+
+/** All of the smaller set and a seeded uniform sample, without replacement, of equally many from the larger. */
+export function equalCountSample(inCount: number, oodCount: number, seed: number): EqualCountSample {
+  for (const [name, n] of [['inCount', inCount], ['oodCount', oodCount]] as const) {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${n}`);
+  }
+  const count = Math.min(inCount, oodCount);
+  const rng = seededRandom(seed);
+  return {
+    inIndices: inCount > count ? sampleIndices(inCount, count, rng) : allIndices(inCount),
+    oodIndices: oodCount > count ? sampleIndices(oodCount, count, rng) : allIndices(oodCount),
+  };
+}
+
+/** values[indices[i]] for each i, e.g. to apply an EqualCountSample to a score array. */
+export function takeAt(values: ArrayLike<number>, indices: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const v = values[indices[i]!];
+    if (v === undefined) throw new Error(`index ${indices[i]} is outside an array of length ${values.length}`);
+    out[i] = v;
+  }
+  return out;
+}
+
+function allIndices(n: number): Uint32Array {
+  return Uint32Array.from({ length: n }, (_, i) => i);
+}
+
+/** Partial Fisher-Yates: the first k slots of a shuffled 0..n-1, then sorted. */
+function sampleIndices(n: number, k: number, rng: () => number): Uint32Array {
+  const pool = allIndices(n);
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(rng() * (n - i));
+    const tmp = pool[i]!;
+    pool[i] = pool[j]!;
+    pool[j] = tmp;
+  }
+  return pool.slice(0, k).sort();
+}
+
+const SCORE_NAME = /^(L|LLR)>(\d+)$/;
+
+/** +1 or -1: a bound L>k scores -L>k (lower likelihood = more OOD); a ratio LLR>k scores +LLR>k. */
+export function oodScoreSign(scoreName: string): 1 | -1 {
+  const match = SCORE_NAME.exec(scoreName);
+  if (!match) throw new Error(`unknown score name "${scoreName}": expected "L>k" or "LLR>k"`);
+  return match[1] === 'L' ? -1 : 1;
+}
+
+/** The OOD scores (higher = more OOD) of a named score's values. */
+export function oodScore(scoreName: string, values: ArrayLike<number>): Float64Array {
+  const sign = oodScoreSign(scoreName);
+  return Float64Array.from(values, (v) => sign * v);
+}
