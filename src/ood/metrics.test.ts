@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auprc, auroc, fprAtTpr, prCurve, rocCurve, summarize } from './metrics.ts';
-import { seededRandom } from './random.ts';
+import { mulberry32 } from '../data/random.ts';
 
 /** P(s_ood > s_in) + 0.5 P(equal), counted pair by pair. */
 function pairwiseAuroc(inScores: number[], oodScores: number[]): number {
@@ -116,7 +116,7 @@ describe('FPR at TPR hand cases', () => {
 
 describe('agreement with definitions on random data with many ties', () => {
   it('matches the O(n^2) pairwise AUROC and the definitional AUPRC', () => {
-    const rng = seededRandom(11);
+    const rng = mulberry32(11);
     for (let trial = 0; trial < 5; trial++) {
       const inScores = tiedScores(150 + trial * 17, rng);
       const oodScores = tiedScores(90 + trial * 23, rng).map((s) => s + (trial % 3));
@@ -126,14 +126,14 @@ describe('agreement with definitions on random data with many ties', () => {
   });
 
   it('is antisymmetric: swapping the classes gives 1 - AUROC', () => {
-    const rng = seededRandom(3);
+    const rng = mulberry32(3);
     const a = tiedScores(200, rng);
     const b = tiedScores(120, rng).map((s) => s + 1);
     expect(auroc(a, b) + auroc(b, a)).toBeCloseTo(1, 14);
   });
 
   it('gives a monotone ROC and a PR curve whose step area is the AUPRC', () => {
-    const rng = seededRandom(5);
+    const rng = mulberry32(5);
     const inScores = tiedScores(300, rng);
     const oodScores = tiedScores(200, rng).map((s) => s + 2);
     const roc = rocCurve(inScores, oodScores);

@@ -2,7 +2,7 @@
  * The paper's evaluation protocol (section 5): equal counts of in-distribution and OOD test examples,
  * and the sign that turns each bound or ratio into an OOD score (higher = more OOD).
  */
-import { seededRandom } from './random.ts';
+import { mulberry32 } from '../data/random.ts';
 
 export interface EqualCountSample {
   /** Indices into the in-distribution test set, ascending. */
@@ -17,7 +17,7 @@ export function equalCountSample(inCount: number, oodCount: number, seed: number
     if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${n}`);
   }
   const count = Math.min(inCount, oodCount);
-  const rng = seededRandom(seed);
+  const rng = mulberry32(seed);
   return {
     inIndices: inCount > count ? sampleIndices(inCount, count, rng) : allIndices(inCount),
     oodIndices: oodCount > count ? sampleIndices(oodCount, count, rng) : allIndices(oodCount),
@@ -39,8 +39,8 @@ function allIndices(n: number): Uint32Array {
   return Uint32Array.from({ length: n }, (_, i) => i);
 }
 
-/** Partial Fisher-Yates: the first k slots of a shuffled 0..n-1, then sorted. */
-function sampleIndices(n: number, k: number, rng: () => number): Uint32Array {
+/** A seeded sample of k of 0..n-1 without replacement, ascending (partial Fisher-Yates). */
+export function sampleIndices(n: number, k: number, rng: () => number): Uint32Array {
   const pool = allIndices(n);
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(rng() * (n - i));

@@ -1,0 +1,111 @@
+/**
+ * npm run eval -- --model models/<name> [--ood mnist,...] [--samples S] [--n N] [--train-n N]
+ *
+ * Per-example scores (every L>k and LLR>k, nats) on the in-distribution test split, a seeded
+ * sample of its train split, and each OOD test split; one JSON per (dataset, split, S) under
+ * <model>/eval/, then <model>/eval/REPORT.md from every eval file present. Each split saves
+ * its progress after every batch, so a stopped run resumes where it stopped.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { initNodeBackend } from '../backend/node.ts';
+import { scoreImages, type Scores } from '../hvae/bounds.ts';
+import type { Hvae } from '../hvae/model.ts';
+import { binarize } from '../data/binarize.ts';
+import { loadDataset } from '../data/nodeFiles.ts';
+import { DATASET_NAMES } from '../data/datasets.ts';
+import { evalFileName, type EvalFile } from '../ood/evalFile.ts';
+import { sampleIndices } from '../ood/protocol.ts';
+import { mulberry32 } from '../data/random.ts';
+import { num, parseArgs, runMain, str, UsageError } from './args.ts';
+import { loadModelDir, writeAtomic } from './modelFiles.ts';
+import { Progress } from './progress.ts';
+import { writeReport } from './report.ts';
+
+/** One fixed binarisation per (dataset, split), the same for every model and S. */
+function binarizationSeed(dataset: string, split: string): number {
+  let h = 2166136261;
+  for (const c of `${dataset}/${split}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
+
+const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+interface Partial {
+  done: number;
+  scores: Record<string, number[]>;
+}
+
+async function scoreSplit(model: Hvae, modelName: string, dir: string, dataset: string, split: 'train' | 'test', n: number, samples: number): Promise<void> {
+  const out = join(dir, evalFileName(dataset, split, samples));
+  if (existsSync(out)) {
+    console.error(`${basename(out)} exists; skipping (delete it to recompute)`);
+    return;
+  }
+  const set = await loadDataset(dataset, split);
+  const indices = Array.from(
+    n >= set.count ? Array.from({ length: set.count }, (_, i) => i) : sampleIndices(set.count, n, mulberry32(20210 + (split === 'train' ? 1 : 0))),
+  );
+  const D = 28 * 28;
+  const picked = new Float32Array(indices.length * D);
+  indices.forEach((idx, i) => picked.set(set.images.subarray(idx * D, (idx + 1) * D), i * D));
+  const x = binarize(picked, binarizationSeed(dataset, split));
+
+  const partialPath = `${out}.partial`;
+  let partial: Partial = { done: 0, scores: {} };
+  if (existsSync(partialPath)) {
+    partial = JSON.parse(await readFile(partialPath, 'utf8')) as Partial;
+    console.error(`${basename(out)}: resuming at example ${partial.done}`);
+  }
+  const L = model.numLatentLayers;
+  const chunk = samples >= 100 ? 50 : 500;
+  const progress = new Progress(`${dataset}/${split} S=${samples}`, indices.length);
+  for (let start = partial.done; start < indices.length; start += chunk) {
+    const count = Math.min(chunk, indices.length - start);
+    const s: Scores = await scoreImages(
+      model,
+      x.subarray(start * D, (start + count) * D),
+      count,
+      // Noise seeded by position, so a resumed run gives what an uninterrupted one would.
+      { samples, lowerLatents: 'mode', seed: 1 + start, maxRows: 4000 },
+      samples >= 100 ? 10 : 250,
+    );
+    for (let k = 0; k <= L; k++) (partial.scores[`L>${k}`] ??= []).push(...Array.from(s.bounds[k]!, round));
+    for (let k = 1; k <= L; k++) (partial.scores[`LLR>${k}`] ??= []).push(...Array.from(s.ratios[k]!, round));
+    partial.done = start + count;
+    await writeAtomic(partialPath, JSON.stringify(partial));
+    progress.update(partial.done);
+  }
+  const seconds = progress.finish();
+  const file: EvalFile = { model: modelName, dataset, split, importance_samples: samples, indices, scores: partial.scores };
+  await writeAtomic(out, JSON.stringify(file));
+  await rm(partialPath, { force: true });
+  console.error(`${basename(out)}: ${indices.length} images in ${seconds.toFixed(0)} s (${(indices.length / seconds).toFixed(1)} images/s)`);
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const modelDir = str(a, 'model');
+  const samples = num(a, 'samples', 1);
+  const n = num(a, 'n', 10000);
+  const trainN = num(a, 'train-n', n);
+  const backend = await initNodeBackend();
+  const { model, json } = await loadModelDir(modelDir);
+  const inDataset = String(json.meta.dataset ?? '');
+  if (!DATASET_NAMES.includes(inDataset)) throw new UsageError(`${modelDir}/model.json does not name a known training dataset (meta.dataset = "${inDataset}")`);
+  const oodSets = str(a, 'ood', inDataset === 'mnist' ? 'fashionmnist' : 'mnist').split(',').filter(Boolean);
+  for (const d of oodSets) if (!DATASET_NAMES.includes(d)) throw new UsageError(`unknown OOD dataset "${d}"; known: ${DATASET_NAMES.join(', ')}`);
+  const dir = join(modelDir, 'eval');
+  await mkdir(dir, { recursive: true });
+  const name = basename(modelDir);
+  console.error(`evaluating ${name} (trained on ${inDataset}) with S = ${samples} on ${backend}`);
+  await scoreSplit(model, name, dir, inDataset, 'test', n, samples);
+  await scoreSplit(model, name, dir, inDataset, 'train', trainN, samples);
+  for (const d of oodSets) await scoreSplit(model, name, dir, d, 'test', n, samples);
+  await writeReport(modelDir);
+  console.error(`wrote ${join(dir, 'REPORT.md')}`);
+  model.dispose();
+}
+
+runMain(main, ['DatasetMissingError', 'UnknownDatasetError', 'IdxFormatError', 'WeightsError']);

@@ -1,0 +1,52 @@
+/**
+ * The per-example score files that `npm run eval` writes and the app reads, and the
+ * comparison of an in-distribution file with an OOD file under the paper's protocol.
+ */
+import { summarize, type OodSummary } from './metrics.ts';
+import { equalCountSample, oodScore, takeAt } from './protocol.ts';
+
+export interface EvalFile {
+  model: string;
+  dataset: string;
+  split: 'train' | 'test';
+  importance_samples: number;
+  /** Which examples of the split, in the order of the score arrays. */
+  indices: number[];
+  /** "L>k" and "LLR>k" -> per-example values in nats. */
+  scores: Record<string, number[]>;
+}
+
+export function evalFileName(dataset: string, split: string, samples: number): string {
+  return `${dataset}-${split}-S${samples}.json`;
+}
+
+/** Checks the shape of a parsed eval file; throws naming the first problem. */
+export function validateEvalFile(raw: unknown, what: string): EvalFile {
+  const f = raw as Partial<EvalFile>;
+  const fail = (why: string): never => {
+    throw new Error(`${what}: ${why}`);
+  };
+  if (typeof f !== 'object' || f === null) return fail('not an object');
+  if (typeof f.dataset !== 'string' || (f.split !== 'train' && f.split !== 'test')) fail('dataset or split missing');
+  if (!Number.isInteger(f.importance_samples)) fail('importance_samples missing');
+  if (!Array.isArray(f.indices)) fail('indices missing');
+  if (typeof f.scores !== 'object' || f.scores === null) fail('scores missing');
+  for (const [name, v] of Object.entries(f.scores ?? {})) {
+    if (!Array.isArray(v) || v.length !== f.indices!.length) fail(`score ${name} has ${Array.isArray(v) ? v.length : 'no'} values for ${f.indices!.length} examples`);
+  }
+  return f as EvalFile;
+}
+
+/** Metrics for every score the two files share, on equal counts (all of the smaller set, a seeded sample of the larger). */
+export function compareEvalFiles(inFile: EvalFile, oodFile: EvalFile, seed = 0): Record<string, OodSummary & { n: number }> {
+  const sample = equalCountSample(inFile.indices.length, oodFile.indices.length, seed);
+  const out: Record<string, OodSummary & { n: number }> = {};
+  for (const name of Object.keys(inFile.scores)) {
+    const ood = oodFile.scores[name];
+    if (!ood || name === 'LLR>0') continue;
+    const a = oodScore(name, takeAt(inFile.scores[name]!, sample.inIndices));
+    const b = oodScore(name, takeAt(ood, sample.oodIndices));
+    out[name] = { ...summarize(a, b), n: sample.inIndices.length };
+  }
+  return out;
+}

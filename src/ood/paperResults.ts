@@ -1,0 +1,54 @@
+/**
+ * The paper's own numbers (Havtorn et al., 2021), for side-by-side reports: Table 2 and
+ * Tables 7-8 (AUROC, AUPRC, FPR80) and Table 1 (mean bits/dim). Only the grey-scale
+ * FashionMNIST/MNIST models, the ones this project trains.
+ */
+export interface PaperMetric {
+  auroc: number;
+  auprc: number;
+  fpr80: number;
+  /** Where the paper reports it. */
+  source: string;
+}
+
+/** paperMetrics[inDataset][oodDataset][score] where score is e.g. "L>0", "LLR>1", "LLR>1 S=250". */
+export const PAPER_METRICS: Record<string, Record<string, Record<string, PaperMetric>>> = {
+  fashionmnist: {
+    mnist: {
+      'L>0': { auroc: 0.268, auprc: 0.363, fpr80: 0.882, source: 'Table 2' },
+      'L>1': { auroc: 0.593, auprc: 0.591, fpr80: 0.658, source: 'Table 2' },
+      'L>2': { auroc: 0.712, auprc: 0.75, fpr80: 0.548, source: 'Table 2' },
+      'LLR>1': { auroc: 0.964, auprc: 0.961, fpr80: 0.036, source: 'Table 2 (S = 1)' },
+      'LLR>1 S=250': { auroc: 0.984, auprc: 0.984, fpr80: 0.013, source: 'Table 2 (S = 250)' },
+      'LLR>1 S=1000': { auroc: 0.986, auprc: 0.987, fpr80: 0.011, source: 'Table 7 (S = 1000)' },
+    },
+    fashionmnist: {
+      'L>0': { auroc: 0.476, auprc: 0.484, fpr80: 0.816, source: 'Table 7 (train vs test, S = 1000)' },
+      'L>1': { auroc: 0.475, auprc: 0.482, fpr80: 0.817, source: 'Table 7 (train vs test, S = 1000)' },
+      'L>2': { auroc: 0.475, auprc: 0.484, fpr80: 0.823, source: 'Table 7 (train vs test, S = 1000)' },
+      'LLR>1': { auroc: 0.488, auprc: 0.496, fpr80: 0.811, source: 'Table 7 (train vs test, S = 1000)' },
+    },
+  },
+  mnist: {
+    fashionmnist: {
+      'L>0': { auroc: 1.0, auprc: 1.0, fpr80: 0.0, source: 'Table 8 (S = 1000)' },
+      'L>1': { auroc: 1.0, auprc: 1.0, fpr80: 0.0, source: 'Table 8 (S = 1000)' },
+      'L>2': { auroc: 0.981, auprc: 0.983, fpr80: 0.003, source: 'Table 8 (S = 1000)' },
+      'LLR>1': { auroc: 0.999, auprc: 0.999, fpr80: 0.0, source: 'Table 8 (S = 1000)' },
+    },
+    mnist: {
+      'L>0': { auroc: 0.488, auprc: 0.486, fpr80: 0.807, source: 'Table 8 (train vs test, S = 1000)' },
+      'L>1': { auroc: 0.469, auprc: 0.469, fpr80: 0.816, source: 'Table 8 (train vs test, S = 1000)' },
+      'L>2': { auroc: 0.514, auprc: 0.505, fpr80: 0.791, source: 'Table 8 (train vs test, S = 1000)' },
+      'LLR>2': { auroc: 0.515, auprc: 0.507, fpr80: 0.792, source: 'Table 8 (train vs test, S = 1000)' },
+    },
+  },
+};
+
+/** Table 1: mean bits/dim of log p(x) (the ELBO with importance samples) and L>k for the FashionMNIST HVAE. */
+export const PAPER_BITS_PER_DIM: Record<string, Record<string, Record<string, number>>> = {
+  fashionmnist: {
+    fashionmnist: { 'L>0': 0.42, 'L>1': 0.476, 'L>2': 0.579 },
+    mnist: { 'L>0': 0.317, 'L>1': 0.601, 'L>2': 0.881 },
+  },
+};
