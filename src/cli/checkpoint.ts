@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hvae } from '../hvae/model.ts';
 import type { Trainer } from '../hvae/training.ts';
-import { assignWeights, decodeTensors, encodeTensors, type WeightSpec } from '../hvae/weightsIo.ts';
+import { decodeTensors, encodeTensors, type WeightSpec } from '../hvae/weightsIo.ts';
 import { loadModelDir, saveModelDir, writeAtomic } from './modelFiles.ts';
 
 export interface LoopState {
@@ -78,11 +78,4 @@ export async function restoreTrainer(dir: string, trainer: Trainer): Promise<voi
       tf.tidy(() => v.assign(tf.tensor(w.values, w.shape)));
     }
   }
-}
-
-/** Copies a model's current weights into another model of the same config. */
-export function copyWeights(from: Hvae, to: Hvae): void {
-  const values = new Map<string, { shape: number[]; values: Float32Array }>();
-  for (const [n, v] of from.store.vars) values.set(n, { shape: [...v.shape], values: v.dataSync() as Float32Array });
-  assignWeights(to, values);
 }

@@ -54,14 +54,15 @@ export interface TrainerOptions {
 
 export class Trainer {
   readonly optimizer: tf.AdamOptimizer;
-  private readonly noise: NoiseSource;
+  /** Steps taken, counting those before a resume: the noise of step t depends only on (seed, t). */
+  private stepIndex: number;
   private readonly vars: tf.Variable[];
   /** EMA shadows, same names as the model's variables. */
   readonly ema: Map<string, tf.Variable> | null;
 
   constructor(readonly model: Hvae, readonly opts: TrainerOptions, startStep = 0) {
     this.optimizer = tf.train.adam(opts.learningRate);
-    this.noise = new NoiseSource(opts.seed + startStep);
+    this.stepIndex = startStep;
     this.vars = [...model.store.vars.values()];
     this.ema =
       opts.emaDecay && opts.emaDecay > 0
@@ -72,10 +73,11 @@ export class Trainer {
   /** One step on a binarised batch. Throws NonFiniteLossError (weights untouched) on NaN/Inf. */
   step(x: tf.Tensor4D, beta: number, freeBits: number): StepStats {
     const L = this.model.numLatentLayers;
+    const noise = new NoiseSource(this.opts.seed * 1_000_003 + this.stepIndex++);
     const { value, grads, stats } = tf.tidy(() => {
       let statsT: tf.Tensor | null = null;
       const { value, grads } = tf.variableGrads(() => {
-        const r = this.model.run(x, { k: 0, lowerLatents: 'mode', noise: this.noise });
+        const r = this.model.run(x, { k: 0, lowerLatents: 'mode', noise });
         const klMeans = r.kl.map((t) => tf.mean(t!));
         const nll = tf.neg(tf.mean(r.logPxGivenZ));
         const klLoss = tf.addN(klMeans.map((m) => tf.maximum(m, freeBits / L)));
