@@ -15,9 +15,11 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM, args: BASE_FLAGS },
   },
   projects: [
-    { name: 'chromium', use: {} },
+    { name: 'chromium', grepInvert: /@webgpu/, use: {} },
     {
+      // Chromium with SwiftShader's WebGPU adapter: only the tests that need WebGPU.
       name: 'chromium-webgpu',
+      grep: /@webgpu/,
       use: { launchOptions: { executablePath: CHROMIUM, args: [...BASE_FLAGS, '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'] } },
     },
   ],

@@ -1,8 +1,71 @@
-import { defineConfig } from 'vite';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
+const MODELS_DIR = 'models';
+
+/** Every file under models/ that the app may fetch: weights, cards, eval scores, reports. */
+function modelFiles(): string[] {
+  if (!existsSync(MODELS_DIR)) return [];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(json|bin|md)$/.test(name) && !name.endsWith('.partial')) out.push(relative(MODELS_DIR, p));
+    }
+  };
+  walk(MODELS_DIR);
+  return out;
+}
+
+/** models/index.json: the shipped models, read from their folders at serve/build time. */
+function modelIndex(): string {
+  const models = existsSync(MODELS_DIR)
+    ? readdirSync(MODELS_DIR)
+        .filter((d) => existsSync(join(MODELS_DIR, d, 'model.json')))
+        .map((d) => {
+          const json = JSON.parse(readFileSync(join(MODELS_DIR, d, 'model.json'), 'utf8')) as { meta?: Record<string, unknown> };
+          const cardPath = join(MODELS_DIR, d, 'card.json');
+          const evalDir = join(MODELS_DIR, d, 'eval');
+          return {
+            name: d,
+            dataset: json.meta?.dataset ?? null,
+            card: existsSync(cardPath) ? JSON.parse(readFileSync(cardPath, 'utf8')) : null,
+            evalFiles: existsSync(evalDir) ? readdirSync(evalDir).filter((f) => f.endsWith('.json')).sort() : [],
+          };
+        })
+    : [];
+  return JSON.stringify({ models });
+}
+
+/** Serves models/ at /models/ in dev and copies it into the build: the app's numbers come from those files. */
+function shippedModels(): Plugin {
+  return {
+    name: 'shipped-models',
+    configureServer(server) {
+      server.middlewares.use('/models/', (req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]!.replace(/^\//, ''));
+        if (path === 'index.json') {
+          res.setHeader('Content-Type', 'application/json');
+          res.end(modelIndex());
+          return;
+        }
+        if (!modelFiles().includes(path)) return next();
+        res.setHeader('Content-Type', path.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        res.end(readFileSync(join(MODELS_DIR, path)));
+      });
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'models/index.json', source: modelIndex() });
+      for (const f of modelFiles()) this.emitFile({ type: 'asset', fileName: `models/${f}`, source: readFileSync(join(MODELS_DIR, f)) });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), shippedModels()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   server: { host: true },

@@ -1,24 +1,20 @@
-import { useEffect, useState } from 'react';
-import { initBrowserBackend, type BackendName } from '../backend/browser.ts';
-
-type Status = { state: 'loading' } | { state: 'ready'; name: BackendName } | { state: 'failed'; message: string };
+import { useEffect } from 'react';
+import { Playground } from './pages/Playground.tsx';
+import { syncHashWithStore } from './store.ts';
 
 export function App() {
-  const [status, setStatus] = useState<Status>({ state: 'loading' });
-  useEffect(() => {
-    initBrowserBackend('auto').then(
-      (r) => setStatus({ state: 'ready', name: r.name }),
-      (e: unknown) => setStatus({ state: 'failed', message: (e as Error).message }),
-    );
-  }, []);
+  useEffect(() => syncHashWithStore(), []);
   return (
     <main>
-      <h1>Hierarchical VAEs Know What They Don&apos;t Know</h1>
-      <p data-testid="backend">
-        {status.state === 'loading' && 'Starting TensorFlow.js…'}
-        {status.state === 'ready' && `Backend: ${status.name}`}
-        {status.state === 'failed' && `No TensorFlow.js backend could start: ${status.message}`}
-      </p>
+      <header>
+        <h1>Hierarchical VAEs Know What They Don&apos;t Know</h1>
+        <p className="lede">
+          A hierarchical VAE trained on one dataset scores your image with its ELBO and with the looser bounds L&gt;k that take the lowest k latents from
+          the prior. The likelihood ratio LLR&gt;k = L&gt;0 − L&gt;k flags images whose high-level features the model has not seen (Havtorn et al., ICML
+          2021).
+        </p>
+      </header>
+      <Playground />
     </main>
   );
 }

@@ -17,7 +17,7 @@ export type ConvPad = 'same' | 'valid' | number | ExplicitPad;
  * the odd extra row/column at the bottom/right. Whatever padding follows the last window is
  * implied by the output size, so it need not be known.
  */
-export function leadingPads(pad: ConvPad, inSize: [number, number], kernel: [number, number], strides: [number, number], outSize: [number, number]): [number, number] {
+function leadingPads(pad: ConvPad, inSize: [number, number], kernel: [number, number], strides: [number, number], outSize: [number, number]): [number, number] {
   if (pad === 'valid') return [0, 0];
   if (typeof pad === 'number') return [pad, pad];
   if (pad === 'same') {

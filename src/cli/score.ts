@@ -1,12 +1,14 @@
 /**
  * npm run score -- --model models/<name> [--samples S] [--seed N | --deterministic] a.png b.jpg ...
  * Converts each image as the app converts uploads (crop, scale to 20 px, centre of mass,
- * automatic inversion) and prints one JSON object per file: every L>k and LLR>k in nats and
- * bits/dim. A file that cannot be read gets an "error" entry; the others are still scored.
+ * automatic inversion, then the fixed binarisation of toModelPixels) and prints one JSON
+ * object per file: every L>k and LLR>k in nats and bits/dim. A file that cannot be read gets
+ * an "error" entry; the others are still scored.
  */
 import { initNodeBackend } from '../backend/node.ts';
 import { bitsPerDim, imagesToTensor, scoreAll } from '../hvae/bounds.ts';
 import { preprocessImage } from '../data/preprocess.ts';
+import { toModelPixels } from '../data/binarize.ts';
 import { bool, num, parseArgs, runMain, str, UsageError } from './args.ts';
 import { loadModelDir } from './modelFiles.ts';
 import { readImageFile } from './imageFiles.ts';
@@ -27,7 +29,7 @@ async function main(): Promise<void> {
   for (const path of a.positional) {
     try {
       const input = preprocessImage(await readImageFile(path), { invert });
-      const x = imagesToTensor(input.image, 1);
+      const x = imagesToTensor(toModelPixels(input.image), 1);
       const s = await scoreAll(model, x, { samples, lowerLatents: 'mode', seed });
       x.dispose();
       const scores: Record<string, { nats: number; bitsPerDim: number }> = {};

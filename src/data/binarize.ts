@@ -12,3 +12,14 @@ export function dynamicBinarize(images: Float32Array, rng: Rng): Float32Array {
 export function binarize(images: Float32Array, seed: number): Float32Array {
   return dynamicBinarize(images, mulberry32(seed));
 }
+
+/** Seed of the binarisation that single images (drawings, uploads, `npm run score`) get. */
+export const SINGLE_IMAGE_SEED = 0;
+
+/**
+ * What the model sees of one grey image: a fixed Bernoulli binarisation, the same kind the
+ * test sets get, so the image is scored like the in-distribution reference it is compared with.
+ */
+export function toModelPixels(grey: Float32Array): Float32Array {
+  return binarize(grey, SINGLE_IMAGE_SEED);
+}

@@ -1,0 +1,68 @@
+import { expect, test, type Page } from '@playwright/test';
+import { PNG } from 'pngjs';
+
+function digitPng(): Buffer {
+  // A white vertical bar on black: a plausible "1".
+  const p = new PNG({ width: 64, height: 64 });
+  for (let y = 0; y < 64; y++)
+    for (let x = 0; x < 64; x++) {
+      const i = (y * 64 + x) * 4;
+      const ink = x > 28 && x < 36 && y > 8 && y < 56;
+      p.data[i] = p.data[i + 1] = p.data[i + 2] = ink ? 255 : 0;
+      p.data[i + 3] = 255;
+    }
+  return PNG.sync.write(p);
+}
+
+async function openReady(page: Page, hash = ''): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/${hash}`);
+  await expect(page.getByTestId('backend')).toContainText(/Backend: (webgpu|webgl|wasm|cpu)/, { timeout: 90_000 });
+  return errors;
+}
+
+test('drawing a stroke with the mouse scores it live', async ({ page }) => {
+  const errors = await openReady(page);
+  const pad = page.getByRole('img', { name: /drawing/i });
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
+  await page.mouse.down();
+  for (let t = 0; t <= 10; t++) await page.mouse.move(box.x + box.width * (0.5 + t * 0.01), box.y + box.height * (0.2 + t * 0.06));
+  await page.mouse.up();
+  const table = page.getByTestId('scores');
+  await expect(table).toContainText('ELBO', { timeout: 60_000 });
+  await expect(page.getByTestId('verdict')).toContainText(/distribution/);
+  expect(errors).toEqual([]);
+});
+
+test('an uploaded PNG is scored; a non-image file shows an error and the page still scores', async ({ page }) => {
+  const errors = await openReady(page);
+  const file = page.locator('input[type=file]');
+  await file.setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: digitPng() });
+  await expect(page.getByText(/What the model sees: one\.png/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('scores')).toContainText('ELBO');
+  await file.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image at all') });
+  await expect(page.getByRole('alert')).toContainText(/notes\.txt/);
+  // The previous input is kept, and the page goes on scoring new input.
+  await expect(page.getByText(/What the model sees: one\.png/)).toBeVisible();
+  await page.getByRole('button', { name: /^mnist test image/ }).first().click();
+  await expect(page.getByText(/What the model sees: mnist test image/)).toBeVisible({ timeout: 60_000 });
+  expect(errors).toEqual([]);
+});
+
+for (const backend of ['wasm', 'webgl', 'cpu'] as const) {
+  test(`forced to ${backend}, the backend line says so and scoring works`, async ({ page }) => {
+    await openReady(page, `#backend=${backend}`);
+    await expect(page.getByTestId('backend')).toContainText(`Backend: ${backend}`);
+    await page.getByRole('button', { name: /^fashionmnist test image/ }).first().click();
+    await expect(page.getByTestId('scores')).toContainText('ELBO', { timeout: 90_000 });
+  });
+}
+
+test('forced to webgpu where Chromium offers an adapter @webgpu', async ({ page }) => {
+  await openReady(page, '#backend=webgpu');
+  await expect(page.getByTestId('backend')).toContainText('Backend: webgpu');
+  await page.getByRole('button', { name: /^fashionmnist test image/ }).first().click();
+  await expect(page.getByTestId('scores')).toContainText('ELBO', { timeout: 120_000 });
+});

@@ -1,0 +1,16 @@
+import { initNodeBackend } from './src/backend/node.ts';
+import { loadModelDir } from './src/cli/modelFiles.ts';
+import { loadDataset } from './src/data/nodeFiles.ts';
+import { binarize } from './src/data/binarize.ts';
+import { scoreImages } from './src/hvae/bounds.ts';
+import { auroc } from './src/ood/metrics.ts';
+await initNodeBackend();
+const dir = process.argv[2]!; const n = Number(process.argv[3] ?? 500);
+const { model } = await loadModelDir(dir);
+const a = await loadDataset('fashionmnist', 'test'); const b = await loadDataset('mnist', 'train');
+const xa = binarize(a.images.subarray(0, n * 784), 12345), xb = binarize(b.images.subarray(0, n * 784), 54321);
+const sa = await scoreImages(model, xa, n, { samples: 1, lowerLatents: 'mode', seed: 7 });
+const sb = await scoreImages(model, xb, n, { samples: 1, lowerLatents: 'mode', seed: 8 });
+const mean = (v: Float64Array) => v.reduce((s, x) => s + x, 0) / v.length;
+console.log(dir, 'elbo', mean(sa.bounds[0]!).toFixed(1), 'bounds', sa.bounds.map(mean).map(v => v.toFixed(1)).join(' '), 'kl', sa.klPerLayer.map(mean).map(v => v.toFixed(1)).join(' '));
+for (let k = 0; k < sa.bounds.length; k++) console.log(`L>${k}`, auroc(sa.bounds[k]!.map(v => -v), sb.bounds[k]!.map(v => -v)).toFixed(3), k ? `LLR>${k} ${auroc(sa.ratios[k]!, sb.ratios[k]!).toFixed(3)}` : '');

@@ -1,0 +1,409 @@
+/**
+ * The playground: draw, upload or pick an image; see the ELBO, every L>k and LLR>k, where each
+ * falls on the in-distribution reference, the verdict and the k it rests on, and the image's
+ * reconstructions across k (the paper's Figure 1).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { BACKENDS, type BackendName } from '../../backend/backendNames.ts';
+import { toModelPixels } from '../../data/binarize.ts';
+import { PreprocessError, preprocessImage, toModelInput, type RgbaImage } from '../../data/preprocess.ts';
+import { ScoreReference, verdict, type Verdict } from '../../ood/reference.ts';
+import type { EvalFile } from '../../ood/evalFile.ts';
+import { oodScoreSign } from '../../ood/protocol.ts';
+import { fetchEvalFile, fetchGallery, fetchModelIndex, modelUrl, type GallerySet, type ModelEntry } from '../assets.ts';
+import { ScoringClient, type ImageScores } from '../scoringClient.ts';
+import { SAMPLE_CHOICES, useView, type InvertChoice } from '../store.ts';
+import { DrawingPad, type DrawingPadHandle } from '../components/DrawingPad.tsx';
+import { ImageInput } from '../components/ImageInput.tsx';
+import { ModelInputView } from '../components/ModelInputView.tsx';
+import { ImageStrip } from '../components/ImageStrip.tsx';
+import { ScoreDensity } from '../charts/ScoreDensity.tsx';
+import { KlBars } from '../charts/KlBars.tsx';
+import type { ModelInfo } from '../../workers/protocol.ts';
+import './playground.css';
+
+interface CurrentInput {
+  /** The 28x28 grey image after preprocessing, and what the model scores (binarised). */
+  grey: Float32Array;
+  pixels: Float32Array;
+  source: string;
+  inverted: boolean;
+}
+
+interface Result {
+  scores: ImageScores;
+  ms: number;
+  backend: BackendName;
+}
+
+const bitsPerDim = (nats: number, dims: number) => -nats / (dims * Math.LN2);
+const FPR_CHOICES = [0.01, 0.05, 0.1] as const;
+
+function referenceFileFor(entry: ModelEntry, dataset: string, samples: number): string | null {
+  const exact = `${dataset}-test-S${samples}.json`;
+  if (entry.evalFiles.includes(exact)) return exact;
+  const s1 = `${dataset}-test-S1.json`;
+  return entry.evalFiles.includes(s1) ? s1 : null;
+}
+
+export function Playground() {
+  const view = useView();
+  const [models, setModels] = useState<ModelEntry[] | null>(null);
+  const [model, setModel] = useState<ModelInfo | null>(null);
+  const [backendLine, setBackendLine] = useState('Starting the scoring worker…');
+  const [msPerScore, setMsPerScore] = useState<number | null>(null);
+  const [reference, setReference] = useState<EvalFile | null>(null);
+  const [oodCompare, setOodCompare] = useState<EvalFile | null>(null);
+  const [gallery, setGallery] = useState<GallerySet[]>([]);
+  const [input, setInput] = useState<CurrentInput | null>(null);
+  const [result, setResult] = useState<Result | null>(null);
+  const [priorSamples, setPriorSamples] = useState<Float32Array[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const clientRef = useRef<ScoringClient | null>(null);
+  const padRef = useRef<DrawingPadHandle>(null);
+
+  const entry = models?.find((m) => m.name === view.model) ?? null;
+
+  useEffect(() => {
+    fetchModelIndex().then(
+      (list) => {
+        setModels(list);
+        if (!useView.getState().model && list[0]) useView.getState().set({ model: list[0].name });
+      },
+      (e: Error) => setMessage(e.message),
+    );
+    fetchGallery().then(setGallery, (e: Error) => setMessage(e.message));
+  }, []);
+
+  // One worker per (model, backend choice): it loads the weights and picks the backend.
+  useEffect(() => {
+    if (!view.model) return;
+    const client = new ScoringClient(
+      (reason, backend) => setBackendLine(`The GPU device was lost (${reason}); now running on ${backend}.`),
+      (msg) => setMessage(msg),
+    );
+    clientRef.current = client;
+    setModel(null);
+    setResult(null);
+    setBackendLine('Loading the model…');
+    client.init(modelUrl(view.model), view.backend).then(
+      (r) => {
+        setModel(r.model);
+        setMsPerScore(r.msPerScore);
+        const skipped = r.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.error}`);
+        setBackendLine(`Backend: ${r.backend}${skipped.length ? ` (passed over ${skipped.join('; ')})` : ''}`);
+      },
+      (e: Error) => setBackendLine(`The model could not be loaded: ${e.message}`),
+    );
+    return () => {
+      client.terminate();
+      if (clientRef.current === client) clientRef.current = null;
+    };
+  }, [view.model, view.backend]);
+
+  // The in-distribution reference (and the other dataset, dashed) from the eval files of the model.
+  useEffect(() => {
+    setReference(null);
+    setOodCompare(null);
+    if (!entry?.dataset) return;
+    const refFile = referenceFileFor(entry, entry.dataset, view.samples);
+    if (refFile) fetchEvalFile(entry.name, refFile).then(setReference, (e: Error) => setMessage(e.message));
+    const other = entry.dataset === 'mnist' ? 'fashionmnist' : 'mnist';
+    const oodFile = referenceFileFor(entry, other, view.samples);
+    if (oodFile) fetchEvalFile(entry.name, oodFile).then(setOodCompare, () => setOodCompare(null));
+  }, [entry, view.samples]);
+
+  const settings = useMemo(
+    () => ({ samples: view.samples, lowerLatents: view.lowerLatents, seed: view.deterministic ? null : 1 }),
+    [view.samples, view.lowerLatents, view.deterministic],
+  );
+
+  const score = useCallback(
+    (next: CurrentInput) => {
+      setInput(next);
+      const client = clientRef.current;
+      if (!client || !model) return;
+      void client.scoreLatest(next.pixels, settings).then((r) => {
+        if (r) setResult({ scores: r.scores, ms: r.ms, backend: r.backend });
+      });
+    },
+    [model, settings],
+  );
+
+  // Rescore the current image when the settings or the model change (they change `score`).
+  useEffect(() => {
+    if (input) score(input);
+  }, [score]);
+
+  const invertOption = (c: InvertChoice) => (c === 'auto' ? 'auto' : c === 'on');
+
+  const fromRgba = useCallback(
+    (img: RgbaImage, source: string) => {
+      try {
+        const m = preprocessImage(img, { invert: invertOption(useView.getState().invert) });
+        if (m.empty) return;
+        setMessage(null);
+        if (useView.getState().gallery) useView.getState().set({ gallery: null });
+        score({ grey: m.image, pixels: toModelPixels(m.image), source, inverted: m.inverted });
+      } catch (e) {
+        setMessage(e instanceof PreprocessError ? e.message : `could not use this image: ${(e as Error).message}`);
+      }
+    },
+    [score],
+  );
+
+  // A gallery pick from the URL or a click: dataset images are already 28x28 and centred.
+  useEffect(() => {
+    const g = view.gallery;
+    if (!g) return;
+    const set = gallery.find((s) => s.dataset === g.dataset);
+    const img = set?.images[g.index];
+    if (!img) return;
+    const m = toModelInput(img, { invert: view.invert === 'on' });
+    score({ grey: m.image, pixels: toModelPixels(m.image), source: `${g.dataset} test image #${set!.indices[g.index]}`, inverted: m.inverted });
+  }, [view.gallery, gallery, view.invert, score]);
+
+  const refs = useMemo(() => {
+    if (!reference || !model) return null;
+    const L = model.numLatentLayers;
+    const names = [...Array.from({ length: L + 1 }, (_, k) => `L>${k}`), ...Array.from({ length: L }, (_, k) => `LLR>${k + 1}`)];
+    return new Map(names.filter((n) => reference.scores[n]).map((n) => [n, new ScoreReference(n, reference.scores[n]!)]));
+  }, [reference, model]);
+
+  const values = useMemo(() => {
+    if (!result) return null;
+    const out: Record<string, number> = {};
+    result.scores.bounds.forEach((v, k) => (out[`L>${k}`] = v));
+    result.scores.ratios.forEach((v, k) => {
+      if (k > 0) out[`LLR>${k}`] = v;
+    });
+    return out;
+  }, [result]);
+
+  // The paper's selection of k: OOD if any LLR>k passes its threshold; it rests on the most extreme one.
+  const decision: Verdict | null = useMemo(() => {
+    if (!refs || !values) return null;
+    const llr = [...refs.values()].filter((r) => r.scoreName.startsWith('LLR'));
+    return llr.length ? verdict(values, llr, view.fpr) : null;
+  }, [refs, values, view.fpr]);
+
+  const newPriorSamples = useCallback(() => {
+    const client = clientRef.current;
+    if (!client) return;
+    void client.samplePrior(8, Math.floor(Math.random() * 1e9), view.lowerLatents).then(setPriorSamples);
+  }, [view.lowerLatents]);
+
+  useEffect(() => {
+    if (model) newPriorSamples();
+  }, [model, newPriorSamples]);
+
+  const dims = model?.dims ?? 784;
+  const L = model?.numLatentLayers ?? 0;
+
+  return (
+    <div className="playground">
+      <section className="controls" aria-label="Settings">
+        <label>
+          Model{' '}
+          <select value={view.model ?? ''} onChange={(e) => view.set({ model: e.target.value })} disabled={!models?.length}>
+            {models?.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name}
+                {m.dataset ? ` (trained on ${m.dataset})` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Backend{' '}
+          <select value={view.backend} onChange={(e) => view.set({ backend: e.target.value as typeof view.backend })}>
+            <option value="auto">fastest available</option>
+            {BACKENDS.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Importance samples S{' '}
+          <select value={view.samples} onChange={(e) => view.set({ samples: Number(e.target.value) })}>
+            {SAMPLE_CHOICES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          False-positive rate{' '}
+          <select value={view.fpr} onChange={(e) => view.set({ fpr: Number(e.target.value) })}>
+            {FPR_CHOICES.map((f) => (
+              <option key={f} value={f}>
+                {f * 100}%
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Lower latents{' '}
+          <select value={view.lowerLatents} onChange={(e) => view.set({ lowerLatents: e.target.value as typeof view.lowerLatents })}>
+            <option value="mode">conditional prior mean</option>
+            <option value="sample">sampled</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={view.deterministic} onChange={(e) => view.set({ deterministic: e.target.checked })} /> Deterministic (all
+          latents at their means)
+        </label>
+        <label>
+          Invert{' '}
+          <select value={view.invert} onChange={(e) => view.set({ invert: e.target.value as InvertChoice })}>
+            <option value="auto">automatic</option>
+            <option value="on">always</option>
+            <option value="off">never</option>
+          </select>
+        </label>
+        <p className="backend-line" data-testid="backend">
+          {backendLine}
+          {result ? ` · last scoring ${result.ms.toFixed(0)} ms on ${result.backend}` : msPerScore !== null ? ` · ${msPerScore.toFixed(0)} ms per scoring` : ''}
+        </p>
+      </section>
+
+      {message && (
+        <p className="message" role="alert">
+          {message}
+        </p>
+      )}
+
+      <section className="input-area" aria-label="Input">
+        <DrawingPad ref={padRef} onDraw={(img, final) => fromRgba(img, final ? 'your drawing' : 'your drawing (live)')} />
+        <ImageInput onImage={(img, name) => fromRgba(img, name)} onError={(msg) => setMessage(msg)} />
+        {input && (
+          <div className="seen">
+            <ModelInputView image={input.pixels} size={112} caption={`What the model sees: ${input.source}${input.inverted ? ', inverted' : ''}`} />
+          </div>
+        )}
+      </section>
+
+      <section className="verdict-area" aria-live="polite" data-testid="verdict">
+        {decision && input ? (
+          <div className={decision.ood ? 'verdict ood' : 'verdict in'}>
+            <strong>{decision.ood ? 'Out of distribution' : 'In distribution'}</strong>
+            <span>
+              {' '}
+              — decided by {decision.decisive.scoreName}: {decision.decisive.value.toFixed(1)} nats, percentile{' '}
+              {(decision.decisive.percentile * 100).toFixed(1)} of the {entry?.dataset} test set (p = {decision.decisive.pValue.toFixed(3)}, threshold at FPR{' '}
+              {view.fpr * 100}%)
+            </span>
+          </div>
+        ) : (
+          <p>{input ? 'Scoring…' : 'Draw a digit, upload an image or pick one from the gallery.'}</p>
+        )}
+      </section>
+
+      {result && (
+        <section className="scores" aria-label="Scores">
+          <table data-testid="scores">
+            <caption>
+              Scores of the current image (S = {view.samples}
+              {view.deterministic ? ', deterministic' : ''}); larger LLR means more out-of-distribution
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">k</th>
+                <th scope="col">L&gt;k (nats)</th>
+                <th scope="col">bits/dim</th>
+                <th scope="col">LLR&gt;k (nats)</th>
+                <th scope="col">percentile of LLR&gt;k</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.scores.bounds.map((b, k) => {
+                const r = refs?.get(`LLR>${k}`);
+                const llr = result.scores.ratios[k]!;
+                return (
+                  <tr key={k} className={decision?.decisive.scoreName === `LLR>${k}` ? 'decisive' : undefined}>
+                    <th scope="row">{k === 0 ? '0 (ELBO)' : k}</th>
+                    <td>{b.toFixed(2)}</td>
+                    <td>{bitsPerDim(b, dims).toFixed(4)}</td>
+                    <td>{k === 0 ? '—' : llr.toFixed(2)}</td>
+                    <td>{k > 0 && r ? `${(r.percentile(r.oodScoreOf(llr)) * 100).toFixed(1)}%` : '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <KlBars values={result.scores.klPerLayer} labels={result.scores.klPerLayer.map((_, i) => `z${i + 1}`)} title="KL per latent layer of this image (nats)" />
+        </section>
+      )}
+
+      {refs && values && reference && (
+        <section className="densities" aria-label="Scores on the in-distribution reference">
+          <h2>Where this image falls on the {entry?.dataset} test set</h2>
+          {reference.importance_samples !== view.samples && (
+            <p className="note">The reference was computed with S = {reference.importance_samples}; run npm run eval with --samples {view.samples} to ship one for S = {view.samples}.</p>
+          )}
+          <div className="density-grid">
+            {[...refs.values()].map((r) => (
+              <ScoreDensity
+                key={r.scoreName}
+                scoreName={r.scoreName}
+                reference={reference.scores[r.scoreName]!}
+                value={values[r.scoreName]}
+                threshold={oodScoreSign(r.scoreName) * r.thresholdAtFpr(view.fpr)}
+                unit="nats"
+                dims={dims}
+                compareWith={oodCompare?.scores[r.scoreName] ? { label: `${oodCompare.dataset} test`, values: oodCompare.scores[r.scoreName]! } : undefined}
+              />
+            ))}
+          </div>
+        </section>
+      )}
+
+      <section className="reconstructions" aria-label="Reconstructions across k">
+        <h2>Reconstructions across k (the paper&apos;s Figure 1)</h2>
+        <p>
+          Column k takes the lowest k latents from the conditional prior instead of the posterior. k = 0 is the ordinary reconstruction; at k = {L} only the
+          top latent&apos;s prior is left.
+        </p>
+        {result && input && (
+          <ImageStrip
+            images={[input.pixels, ...result.scores.reconstructions]}
+            labels={['input', ...result.scores.reconstructions.map((_, k) => `k = ${k}`)]}
+            caption="Mean of p(x|z) for the current image"
+          />
+        )}
+        {priorSamples.length > 0 && <ImageStrip images={priorSamples} labels={priorSamples.map((_, i) => `sample ${i + 1}`)} caption="Samples from the prior" />}
+        <button type="button" onClick={newPriorSamples} disabled={!model}>
+          New prior samples
+        </button>
+      </section>
+
+      <section className="gallery" aria-label="Gallery">
+        <h2>Gallery: test images of each dataset</h2>
+        {gallery.map((set) => (
+          <div key={set.dataset} className="gallery-row">
+            <h3>{set.dataset}</h3>
+            <div className="gallery-images">
+              {set.images.slice(0, 12).map((img, i) => (
+                <button
+                  key={i}
+                  type="button"
+                  className={view.gallery?.dataset === set.dataset && view.gallery.index === i ? 'picked' : undefined}
+                  aria-label={`${set.dataset} test image ${set.indices[i]}`}
+                  onClick={() => {
+                    padRef.current?.clear();
+                    view.set({ gallery: { dataset: set.dataset, index: i } });
+                  }}
+                >
+                  <ModelInputView image={img} size={56} />
+                </button>
+              ))}
+            </div>
+          </div>
+        ))}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * The page's handle on the scoring worker: promises per request, and for live drawing a
+ * "latest wins" queue: while one scoring runs, only the newest waiting image is kept.
+ */
+import type { BackendChoice } from '../backend/backendNames.ts';
+import type { ImageScores, ScoreSettings, WorkerRequest, WorkerResponse } from '../workers/protocol.ts';
+
+type Ready = Extract<WorkerResponse, { type: 'ready' }>;
+type Scored = Extract<WorkerResponse, { type: 'scores' }>;
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+export class ScoringClient {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }>();
+  private running = false;
+  private waiting: { image: Float32Array; settings: ScoreSettings; resolve: (r: Scored | null) => void } | null = null;
+
+  constructor(
+    private readonly onBackendLost: (reason: string, backend: string) => void,
+    private readonly onFatal: (message: string) => void,
+  ) {
+    this.worker = new Worker(new URL('../workers/scoringWorker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (ev: MessageEvent<WorkerResponse>) => this.receive(ev.data);
+    this.worker.onerror = (ev) => this.onFatal(ev.message || 'the scoring worker failed to start');
+  }
+
+  private receive(msg: WorkerResponse): void {
+    if (msg.type === 'backendLost') {
+      this.onBackendLost(msg.reason, msg.backend);
+      return;
+    }
+    const p = this.pending.get(msg.id);
+    if (!p) {
+      if (msg.type === 'error') this.onFatal(msg.message);
+      return;
+    }
+    this.pending.delete(msg.id);
+    if (msg.type === 'error') p.reject(new Error(msg.message));
+    else p.resolve(msg);
+  }
+
+  private request(req: DistributiveOmit<WorkerRequest, 'id'>): Promise<WorkerResponse> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id } as WorkerRequest);
+    });
+  }
+
+  async init(modelUrl: string, backend: BackendChoice): Promise<Ready> {
+    return (await this.request({ type: 'init', modelUrl, backend })) as Ready;
+  }
+
+  async score(image: Float32Array, settings: ScoreSettings, reconstructions = true): Promise<Scored> {
+    return (await this.request({ type: 'score', image, settings, reconstructions })) as Scored;
+  }
+
+  /** Scores the newest image only: a call superseded while waiting resolves with null. */
+  scoreLatest(image: Float32Array, settings: ScoreSettings): Promise<Scored | null> {
+    return new Promise((resolve) => {
+      this.waiting?.resolve(null);
+      this.waiting = { image, settings, resolve };
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running || !this.waiting) return;
+    const job = this.waiting;
+    this.waiting = null;
+    this.running = true;
+    try {
+      job.resolve(await this.score(job.image, job.settings));
+    } catch (e) {
+      this.onFatal((e as Error).message);
+      job.resolve(null);
+    } finally {
+      this.running = false;
+      void this.pump();
+    }
+  }
+
+  async samplePrior(count: number, seed: number, lowerLatents: ScoreSettings['lowerLatents']): Promise<Float32Array[]> {
+    const r = await this.request({ type: 'samplePrior', count, seed, lowerLatents });
+    return r.type === 'priorSamples' ? r.images : [];
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(new Error('the scoring worker was stopped'));
+    this.pending.clear();
+  }
+}
+
+export type { ImageScores };

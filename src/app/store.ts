@@ -1,0 +1,97 @@
+/**
+ * The playground's state, mirrored in the URL hash so that a link reproduces the view:
+ * model, backend, importance samples S, false-positive rate, lower-latent mode, deterministic
+ * scoring, inversion and the chosen gallery image.
+ */
+import { create } from 'zustand';
+import { isBackendName, type BackendChoice } from '../backend/backendNames.ts';
+import type { LowerLatents } from '../hvae/model.ts';
+
+export type InvertChoice = 'auto' | 'on' | 'off';
+
+export interface GalleryPick {
+  dataset: string;
+  index: number;
+}
+
+export interface ViewState {
+  model: string | null;
+  backend: BackendChoice;
+  samples: number;
+  fpr: number;
+  lowerLatents: LowerLatents;
+  deterministic: boolean;
+  invert: InvertChoice;
+  gallery: GalleryPick | null;
+}
+
+interface Actions {
+  set: (patch: Partial<ViewState>) => void;
+}
+
+export const SAMPLE_CHOICES = [1, 10, 100] as const;
+export const DEFAULT_VIEW: ViewState = {
+  model: null,
+  backend: 'auto',
+  samples: 1,
+  fpr: 0.05,
+  lowerLatents: 'mode',
+  deterministic: false,
+  invert: 'auto',
+  gallery: null,
+};
+
+export function parseHash(hash: string): Partial<ViewState> {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const out: Partial<ViewState> = {};
+  const model = p.get('model');
+  if (model) out.model = model;
+  const backend = p.get('backend');
+  if (backend === 'auto' || isBackendName(backend)) out.backend = backend;
+  const s = Number(p.get('S'));
+  if (Number.isInteger(s) && s >= 1 && s <= 1000) out.samples = s;
+  const fpr = Number(p.get('fpr'));
+  if (p.has('fpr') && fpr > 0 && fpr < 1) out.fpr = fpr;
+  const lower = p.get('lower');
+  if (lower === 'mode' || lower === 'sample') out.lowerLatents = lower;
+  if (p.has('det')) out.deterministic = p.get('det') === '1';
+  const inv = p.get('invert');
+  if (inv === 'auto' || inv === 'on' || inv === 'off') out.invert = inv;
+  const img = p.get('img');
+  const m = img ? /^([a-z-]+):(\d+)$/.exec(img) : null;
+  if (m) out.gallery = { dataset: m[1]!, index: Number(m[2]) };
+  return out;
+}
+
+export function toHash(v: ViewState): string {
+  const p = new URLSearchParams();
+  if (v.model) p.set('model', v.model);
+  if (v.backend !== DEFAULT_VIEW.backend) p.set('backend', v.backend);
+  if (v.samples !== DEFAULT_VIEW.samples) p.set('S', String(v.samples));
+  if (v.fpr !== DEFAULT_VIEW.fpr) p.set('fpr', String(v.fpr));
+  if (v.lowerLatents !== DEFAULT_VIEW.lowerLatents) p.set('lower', v.lowerLatents);
+  if (v.deterministic) p.set('det', '1');
+  if (v.invert !== DEFAULT_VIEW.invert) p.set('invert', v.invert);
+  if (v.gallery) p.set('img', `${v.gallery.dataset}:${v.gallery.index}`);
+  return p.toString();
+}
+
+export const useView = create<ViewState & Actions>((set) => ({
+  ...DEFAULT_VIEW,
+  ...(typeof location === 'undefined' ? {} : parseHash(location.hash)),
+  set: (patch) => set(patch),
+}));
+
+/** Keeps the hash in step with the store (replaceState: settings are not history entries). */
+export function syncHashWithStore(): () => void {
+  const unsub = useView.subscribe((v) => {
+    const h = toHash(v);
+    if (location.hash.replace(/^#/, '') !== h) history.replaceState(null, '', h ? `#${h}` : location.pathname + location.search);
+  });
+  const onHash = () => useView.getState().set({ ...DEFAULT_VIEW, ...parseHash(location.hash) });
+  window.addEventListener('hashchange', onHash);
+  return () => {
+    unsub();
+    window.removeEventListener('hashchange', onHash);
+  };
+}

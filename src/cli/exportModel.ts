@@ -1,0 +1,79 @@
+/**
+ * npm run export-model -- --run runs/<run> --epoch N --out models/<name>
+ * Copies the EMA weights of one epoch snapshot into a shipped model folder and writes its
+ * model card (card.json) from the run's log: config, parameters, FLOPs, epochs, wall-clock
+ * training time and throughput on this machine, test ELBO. The epoch is chosen by the caller
+ * from in-distribution numbers or a fixed schedule, never from OOD test sets.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../backend/node.ts';
+import { NoiseSource } from '../hvae/noise.ts';
+import { num, parseArgs, runMain, str, UsageError } from './args.ts';
+import { loadModelDir, saveModelDir, writeAtomic } from './modelFiles.ts';
+
+interface LogRecord {
+  epoch: number;
+  test_elbo_nats: number;
+  test_bpd: number;
+  test_n: number;
+  seconds_train: number;
+  seconds_eval: number;
+  images_per_second: number;
+  elapsed_seconds: number;
+  free_bits: number;
+  beta: number;
+  backend: string;
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const run = str(a, 'run');
+  const epoch = num(a, 'epoch');
+  const out = str(a, 'out');
+  const selection = str(a, 'selection', `fixed schedule: the EMA weights after epoch ${epoch}`);
+  await initNodeBackend();
+  const log = (await readFile(join(run, 'log.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LogRecord);
+  const rec = log.find((r) => r.epoch === epoch);
+  if (!rec) throw new UsageError(`${run}/log.jsonl has no epoch ${epoch} (it has ${log.map((r) => r.epoch).join(', ')})`);
+  const state = JSON.parse(await readFile(join(run, 'checkpoint', 'state.json'), 'utf8')) as { settings: Record<string, unknown> };
+  const { model, json } = await loadModelDir(join(run, 'epochs', String(epoch)));
+  const dataset = String(json.meta.dataset);
+
+  model.store.flops = 0;
+  tf.tidy(() => {
+    model.run(tf.zeros([1, ...model.config.inputShape]) as tf.Tensor4D, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(null) });
+  });
+  const flops = model.store.flops;
+  model.store.flops = null;
+
+  const upTo = log.filter((r) => r.epoch <= epoch);
+  const trainSeconds = upTo.reduce((s, r) => s + r.seconds_train, 0);
+  await saveModelDir(out, model, { dataset, epoch, weights: 'ema', run });
+  const card = {
+    model: out.split('/').pop(),
+    trained_on: dataset,
+    config: model.config.name,
+    parameters: model.numParams(),
+    flops_per_image_per_pass: flops,
+    epochs: epoch,
+    selection,
+    training: state.settings,
+    training_seconds: Math.round(trainSeconds),
+    training_images_per_second: Math.round((upTo.reduce((s, r) => s + r.images_per_second, 0) / upTo.length) * 10) / 10,
+    training_machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), tfjs ${rec.backend} backend in Node ${process.version}`,
+    test_elbo_nats: Math.round(rec.test_elbo_nats * 100) / 100,
+    test_bits_per_dim: Math.round(rec.test_bpd * 10000) / 10000,
+    test_elbo_measured_on: `first ${rec.test_n} ${dataset} test images, S = 1, one seeded binarisation`,
+    weights_bytes: model.numParams() * 4,
+  };
+  await writeAtomic(join(out, 'card.json'), JSON.stringify(card, null, 1));
+  console.error(`wrote ${out} (epoch ${epoch}, ${card.parameters} parameters, ${(card.weights_bytes / 1e6).toFixed(2)} MB of weights)`);
+}
+
+runMain(main, ['WeightsError']);

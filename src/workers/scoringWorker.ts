@@ -1,0 +1,120 @@
+/// <reference lib="webworker" />
+/**
+ * The scoring worker: owns the tfjs backend and the model, so drawing on the page never waits
+ * for a forward pass. It keeps the model's bytes, so a lost WebGPU device costs a rebuild on
+ * the next backend, not a reload.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initBrowserBackend, onWebGPUDeviceLost, type BackendName } from '../backend/browser.ts';
+import { imagesToTensor, scoreAll, scoreImages } from '../hvae/bounds.ts';
+import type { Hvae } from '../hvae/model.ts';
+import { NoiseSource } from '../hvae/noise.ts';
+import { deserializeModel, parseModelJson, WeightsError, type ModelJson } from '../hvae/weightsIo.ts';
+import type { ImageScores, ModelInfo, ScoreSettings, WorkerRequest, WorkerResponse } from './protocol.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let model: Hvae | null = null;
+let source: { url: string; json: ModelJson; weights: ArrayBuffer } | null = null;
+
+function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
+  self.postMessage(msg, transfer);
+}
+
+async function fetchModel(url: string): Promise<{ json: ModelJson; weights: ArrayBuffer }> {
+  const res = await fetch(url);
+  if (!res.ok) throw new WeightsError(`could not load ${url}: HTTP ${res.status}`);
+  const json = parseModelJson(await res.text());
+  const shard = new URL(json.weightsManifest[0]!.paths[0]!, new URL(url, self.location.href)).href;
+  const wres = await fetch(shard);
+  if (!wres.ok) throw new WeightsError(`could not load ${shard}: HTTP ${wres.status}`);
+  return { json, weights: await wres.arrayBuffer() };
+}
+
+function buildModel(): Hvae {
+  if (!source) throw new Error('no model loaded');
+  model?.dispose();
+  model = deserializeModel(source.json, source.weights);
+  return model;
+}
+
+async function scoreOne(m: Hvae, image: Float32Array, settings: ScoreSettings, reconstructions: boolean): Promise<ImageScores> {
+  const x = imagesToTensor(image, 1, m.config.inputShape);
+  try {
+    const s = await scoreAll(m, x, { ...settings, reconstructions });
+    return {
+      bounds: s.bounds.map((b) => b[0]!),
+      ratios: s.ratios.map((r) => r[0]!),
+      klPerLayer: s.klPerLayer.map((v) => v[0]!),
+      logPxGivenZ: s.logPxGivenZ[0]!,
+      reconstructions: s.reconstructions ?? [],
+    };
+  } finally {
+    x.dispose();
+  }
+}
+
+/** Median time of a few full scorings (all k, S = 1) of a blank image on the active backend. */
+async function timeScoring(m: Hvae): Promise<number> {
+  const blank = new Float32Array(m.dims);
+  const settings: ScoreSettings = { samples: 1, lowerLatents: 'mode', seed: 1 };
+  await scoreOne(m, blank, settings, true);
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    await scoreOne(m, blank, settings, true);
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[1]!;
+}
+
+async function init(req: Extract<WorkerRequest, { type: 'init' }>): Promise<void> {
+  const fetched = await fetchModel(req.modelUrl);
+  source = { url: req.modelUrl, ...fetched };
+  const status = await initBrowserBackend(req.backend);
+  const m = buildModel();
+  const msPerScore = await timeScoring(m);
+  onWebGPUDeviceLost((result) => {
+    model = null;
+    if ('error' in result) {
+      post({ type: 'error', id: -1, message: `the WebGPU device was lost (${result.reason}) and no other backend started: ${result.error.message}` });
+      return;
+    }
+    buildModel();
+    post({ type: 'backendLost', reason: result.reason, backend: result.status.name });
+  });
+  const info: ModelInfo = {
+    url: req.modelUrl,
+    config: m.config,
+    meta: source.json.meta,
+    numLatentLayers: m.numLatentLayers,
+    dims: m.dims,
+    numParams: m.numParams(),
+  };
+  post({ type: 'ready', id: req.id, backend: status.name, tried: status.tried, model: info, msPerScore });
+}
+
+async function handle(req: WorkerRequest): Promise<void> {
+  if (req.type === 'init') return init(req);
+  const m = model;
+  if (!m) throw new Error('the model is not loaded yet');
+  const t = performance.now();
+  if (req.type === 'score') {
+    const scores = await scoreOne(m, req.image, req.settings, req.reconstructions);
+    post({ type: 'scores', id: req.id, scores, ms: performance.now() - t, backend: tf.getBackend() as BackendName });
+  } else if (req.type === 'samplePrior') {
+    const s = m.samplePrior(req.count, new NoiseSource(req.seed), req.lowerLatents);
+    const data = (await s.data()) as Float32Array;
+    s.dispose();
+    const images = Array.from({ length: req.count }, (_, i) => data.slice(i * m.dims, (i + 1) * m.dims));
+    post({ type: 'priorSamples', id: req.id, images, ms: performance.now() - t });
+  } else {
+    const s = await scoreImages(m, req.images, req.count, req.settings, 100);
+    post({ type: 'batchScores', id: req.id, bounds: s.bounds, ratios: s.ratios, ms: performance.now() - t });
+  }
+}
+
+self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
+  const req = ev.data;
+  handle(req).catch((e: unknown) => post({ type: 'error', id: req.id, message: (e as Error).message || String(e) }));
+};
