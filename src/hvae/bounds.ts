@@ -39,6 +39,18 @@ export function bitsPerDim(nats: number, dims: number): number {
   return -nats / (dims * Math.LN2);
 }
 
+/** Sums each of `rows` equal-length rows of a flat float32 array in float64. */
+function rowSums(values: Float32Array, rows: number): Float64Array {
+  const n = values.length / rows;
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let acc = 0;
+    for (let i = r * n; i < (r + 1) * n; i++) acc += values[i]!;
+    out[r] = acc;
+  }
+  return out;
+}
+
 function logMeanExpRows(values: Float64Array, samples: number, count: number): Float64Array {
   // values are laid out [sample][example]
   const out = new Float64Array(count);
@@ -78,27 +90,32 @@ export async function scoreAll(model: Hvae, x: tf.Tensor4D, opts: ScoreOptions):
     const noise = new NoiseSource(opts.seed === null ? null : opts.seed + 7919 * k);
     for (let s0 = 0; s0 < S; s0 += perChunk) {
       const reps = Math.min(perChunk, S - s0);
+      // Per-element terms leave tfjs and are summed here in float64 (see likelihoods.ts).
       const out = tf.tidy(() => {
         const xr = reps === 1 ? x : (tf.tile(x, [reps, 1, 1, 1]) as tf.Tensor4D);
         const r = model.run(xr, { k, lowerLatents: opts.lowerLatents, noise });
-        const keep: tf.Tensor[] = [r.logWeight];
-        if (k === 0) keep.push(r.logPxGivenZ, ...r.kl.map((t) => t!));
+        const keep: tf.Tensor[] = [r.logPxElements, ...r.klElements.filter((t): t is tf.Tensor => t !== null)];
         if (recon && s0 === 0) keep.push(tf.sigmoid(tf.slice(r.logits, 0, N)));
         return keep;
       });
-      const data = await Promise.all(out.map((t) => t.data()));
+      const data = (await Promise.all(out.map((t) => t.data()))) as Float32Array[];
       out.forEach((t) => t.dispose());
-      logw[k]!.set(data[0] as Float32Array, s0 * N);
-      let next = 1;
-      if (k === 0) {
-        const lp = data[next++] as Float32Array;
-        for (let j = 0; j < lp.length; j++) logPx[j % N]! += lp[j]! / S;
-        for (let i = 0; i < L; i++) {
-          const t = data[next++] as Float32Array;
-          for (let j = 0; j < t.length; j++) kl[i]![j % N]! += t[j]! / S;
-        }
+      const rows = reps * N;
+      const lp = rowSums(data[0]!, rows);
+      const kls = data.slice(1, 1 + L - k).map((d) => rowSums(d, rows));
+      const target = logw[k]!;
+      for (let j = 0; j < rows; j++) {
+        let v = lp[j]!;
+        for (const t of kls) v -= t[j]!;
+        target[s0 * N + j] = v;
       }
-      if (recon && s0 === 0) recon.push(Float32Array.from(data[next] as Float32Array));
+      if (k === 0) {
+        for (let j = 0; j < rows; j++) logPx[j % N]! += lp[j]! / S;
+        kls.forEach((t, i) => {
+          for (let j = 0; j < rows; j++) kl[i]![j % N]! += t[j]! / S;
+        });
+      }
+      if (recon && s0 === 0) recon.push(Float32Array.from(data[1 + L - k]!));
     }
   }
 

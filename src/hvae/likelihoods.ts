@@ -1,4 +1,8 @@
-/** Log densities, summed per example over every non-batch axis. */
+/**
+ * Log densities, element by element (same shape as the variable) and summed per example over
+ * every non-batch axis. Scoring sums the elements in float64 outside tfjs, so scores agree
+ * across backends whose float32 reductions run in different orders.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -19,23 +23,16 @@ export interface Gaussian {
   std: tf.Tensor;
 }
 
-export function gaussianLogProb(z: tf.Tensor, d: Gaussian): tf.Tensor1D {
+export function gaussianLogDensity(z: tf.Tensor, d: Gaussian): tf.Tensor {
   const u = tf.div(tf.sub(z, d.mean), d.std);
-  const lp = tf.neg(tf.add(tf.add(tf.mul(0.5, tf.square(u)), tf.log(d.std)), HALF_LOG_TWO_PI));
-  return sumPerExample(lp);
+  return tf.neg(tf.add(tf.add(tf.mul(0.5, tf.square(u)), tf.log(d.std)), HALF_LOG_TWO_PI));
 }
 
-export function standardNormalLogProb(z: tf.Tensor): tf.Tensor1D {
-  return sumPerExample(tf.neg(tf.add(tf.mul(0.5, tf.square(z)), HALF_LOG_TWO_PI)));
+export function standardNormalLogDensity(z: tf.Tensor): tf.Tensor {
+  return tf.neg(tf.add(tf.mul(0.5, tf.square(z)), HALF_LOG_TWO_PI));
 }
 
-/** log Bernoulli(x | sigmoid(l)) = x l - softplus(l); exact for x in [0, 1] (also soft targets). */
-export function bernoulliLogProb(x: tf.Tensor, logits: tf.Tensor): tf.Tensor1D {
-  return sumPerExample(tf.sub(tf.mul(x, logits), tf.softplus(logits)));
-}
-
-/** log (1/S) sum_s exp(a_s) along axis 0, stable. */
-export function logMeanExp(a: tf.Tensor, axis = 0): tf.Tensor {
-  const n = a.shape[axis] ?? 1;
-  return tf.sub(tf.logSumExp(a, axis), Math.log(n));
+/** log Bernoulli(x | sigmoid(l)) = x l - softplus(l), per pixel. */
+export function bernoulliLogDensity(x: tf.Tensor, logits: tf.Tensor): tf.Tensor {
+  return tf.sub(tf.mul(x, logits), tf.softplus(logits));
 }

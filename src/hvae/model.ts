@@ -11,10 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { HvaeConfig, LatentConfig } from './config.ts';
 import { ParamStore, ResBlock, WnConv, WnDense, resampledShape, type Shape3 } from './layers.ts';
 import {
-  bernoulliLogProb,
-  gaussianLogProb,
+  bernoulliLogDensity,
+  gaussianLogDensity,
   softplusStd,
-  standardNormalLogProb,
+  standardNormalLogDensity,
+  sumPerExample,
   type Gaussian,
 } from './likelihoods.ts';
 import { NoiseSource } from './noise.ts';
@@ -35,6 +36,9 @@ export interface PassResult {
   logPxGivenZ: tf.Tensor1D;
   /** log q(z_i|.) - log p(z_i|z_{i+1}) at the sample, per example; null for i <= k. Index 0 is z_1. */
   kl: (tf.Tensor1D | null)[];
+  /** The same terms before the per-example sums: per pixel, and per latent element. */
+  logPxElements: tf.Tensor;
+  klElements: (tf.Tensor | null)[];
   /** log p(x|z_1) - sum over i > k of kl_i: the integrand of L>k. */
   logWeight: tf.Tensor1D;
   /** The latents that generation used, bottom first (for inspection). */
@@ -214,13 +218,13 @@ export class Hvae {
       if (i >= k) return zq[i]!;
       return lowerLatents === 'mode' ? prior.mean : tf.add(prior.mean, tf.mul(prior.std, noise.normal(prior.mean.shape)));
     });
-    const kl: (tf.Tensor1D | null)[] = g.latents.map((z, i) =>
-      i >= k ? (tf.sub(gaussianLogProb(z, qs[i]!), this.logPrior(i, z, g.priors[i]!)) as tf.Tensor1D) : null,
-    );
-    const logPxGivenZ = bernoulliLogProb(x, g.logits);
+    const klElements = g.latents.map((z, i) => (i >= k ? tf.sub(gaussianLogDensity(z, qs[i]!), this.logPrior(i, z, g.priors[i]!)) : null));
+    const kl = klElements.map((t) => (t ? sumPerExample(t) : null));
+    const logPxElements = bernoulliLogDensity(x, g.logits);
+    const logPxGivenZ = sumPerExample(logPxElements);
     let logWeight: tf.Tensor1D = logPxGivenZ;
     for (const t of kl) if (t) logWeight = tf.sub(logWeight, t);
-    return { logits: g.logits, logPxGivenZ, kl, logWeight, latents: g.latents };
+    return { logits: g.logits, logPxGivenZ, kl, logWeight, latents: g.latents, logPxElements, klElements };
   }
 
   /**
@@ -249,9 +253,9 @@ export class Hvae {
     return { logits: this.output.apply(tf.relu(d!)), latents, priors };
   }
 
-  /** log p(z_i | z_{i+1}), or log N(z_L; 0, I) at the top. */
-  private logPrior(i: number, z: tf.Tensor, prior: Gaussian): tf.Tensor1D {
-    return i === this.numLatentLayers - 1 ? standardNormalLogProb(z) : gaussianLogProb(z, prior);
+  /** log p(z_i | z_{i+1}) element by element, or log N(z_L; 0, I) at the top. */
+  private logPrior(i: number, z: tf.Tensor, prior: Gaussian): tf.Tensor {
+    return i === this.numLatentLayers - 1 ? standardNormalLogDensity(z) : gaussianLogDensity(z, prior);
   }
 
   /** Samples x-means from the prior: z_L ~ N(0, I), lower latents sampled or at the conditional mean. */
@@ -273,8 +277,8 @@ export class Hvae {
   logJoint(x: tf.Tensor4D, latents: tf.Tensor[]): tf.Tensor1D {
     return tf.tidy(() => {
       const g = this.generate(x.shape[0], (i) => latents[i]!);
-      let lp = bernoulliLogProb(x, g.logits);
-      g.latents.forEach((z, i) => (lp = tf.add(lp, this.logPrior(i, z, g.priors[i]!))));
+      let lp = sumPerExample(bernoulliLogDensity(x, g.logits));
+      g.latents.forEach((z, i) => (lp = tf.add(lp, sumPerExample(this.logPrior(i, z, g.priors[i]!)))));
       return lp;
     });
   }

@@ -325,9 +325,13 @@ export function Playground() {
                 return (
                   <tr key={k} className={decision?.decisive.scoreName === `LLR>${k}` ? 'decisive' : undefined}>
                     <th scope="row">{k === 0 ? '0 (ELBO)' : k}</th>
-                    <td>{b.toFixed(2)}</td>
+                    <td data-score={`L>${k}`} data-nats={b}>
+                      {b.toFixed(2)}
+                    </td>
                     <td>{bitsPerDim(b, dims).toFixed(4)}</td>
-                    <td>{k === 0 ? '—' : llr.toFixed(2)}</td>
+                    <td data-score={k === 0 ? undefined : `LLR>${k}`} data-nats={k === 0 ? undefined : llr}>
+                      {k === 0 ? '—' : llr.toFixed(2)}
+                    </td>
                     <td>{k > 0 && r ? `${(r.percentile(r.oodScoreOf(llr)) * 100).toFixed(1)}%` : '—'}</td>
                   </tr>
                 );
