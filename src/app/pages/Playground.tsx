@@ -58,6 +58,7 @@ export function Playground() {
   const [input, setInput] = useState<CurrentInput | null>(null);
   const [result, setResult] = useState<Result | null>(null);
   const [priorSamples, setPriorSamples] = useState<Float32Array[]>([]);
+  const [galleryRows, setGalleryRows] = useState<{ label: string; pixels: Float32Array; reconstructions: Float32Array[] }[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const clientRef = useRef<ScoringClient | null>(null);
   const padRef = useRef<DrawingPadHandle>(null);
@@ -196,6 +197,46 @@ export function Playground() {
   useEffect(() => {
     if (model) newPriorSamples();
   }, [model, newPriorSamples]);
+
+  // Figure 1 rows for a few test images of the training set and of the other dataset.
+  useEffect(() => {
+    const client = clientRef.current;
+    if (!client || !model || gallery.length === 0) return;
+    let cancelled = false;
+    const trainedOn = String(model.meta.dataset ?? '');
+    const picks = gallery
+      .filter((g) => g.dataset === trainedOn || g.dataset === (trainedOn === 'mnist' ? 'fashionmnist' : 'mnist'))
+      .flatMap((g) => [0, 1].map((i) => ({ label: `${g.dataset} #${g.indices[i]}`, pixels: toModelPixels(g.images[i]!) })));
+    void Promise.all(picks.map((p) => client.score(p.pixels, settings).then((r) => ({ ...p, reconstructions: r.scores.reconstructions })))).then(
+      (rows) => {
+        if (!cancelled) setGalleryRows(rows);
+      },
+      (e: Error) => setMessage(e.message),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [model, gallery, settings]);
+
+  // ?bench: latency figures for npm run bench:browser, measured through the same worker the page uses.
+  useEffect(() => {
+    const client = clientRef.current;
+    if (!client || !model || !location.search.includes('bench') || gallery.length === 0) return;
+    const images = gallery.flatMap((g) => g.images.slice(0, 4)).map((g) => toModelPixels(g));
+    (window as unknown as { hvaeBench?: unknown }).hvaeBench = async (n: number) => {
+      const full: number[] = [];
+      const grid: number[] = [];
+      for (let i = 0; i < n; i++) {
+        let t = performance.now();
+        await client.score(images[i % images.length]!, { samples: 1, lowerLatents: 'mode', seed: 1 }, false);
+        full.push(performance.now() - t);
+        t = performance.now();
+        await Promise.all(images.slice(0, 4).map((img) => client.score(img, { samples: 1, lowerLatents: 'mode', seed: 1 }, true)));
+        grid.push(performance.now() - t);
+      }
+      return { full, grid };
+    };
+  }, [model, gallery]);
 
   const dims = model?.dims ?? 784;
   const L = model?.numLatentLayers ?? 0;
@@ -378,6 +419,9 @@ export function Playground() {
             caption="Mean of p(x|z) for the current image"
           />
         )}
+        {galleryRows.map((row) => (
+          <ImageStrip key={row.label} images={[row.pixels, ...row.reconstructions]} labels={['input', ...row.reconstructions.map((_, k) => `k = ${k}`)]} caption={row.label} />
+        ))}
         {priorSamples.length > 0 && <ImageStrip images={priorSamples} labels={priorSamples.map((_, i) => `sample ${i + 1}`)} caption="Samples from the prior" />}
         <button type="button" onClick={newPriorSamples} disabled={!model}>
           New prior samples
