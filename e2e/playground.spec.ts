@@ -44,6 +44,10 @@ test('an uploaded PNG is scored; a non-image file shows an error and the page st
   await expect(page.getByTestId('scores')).toContainText('ELBO');
   await file.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image at all') });
   await expect(page.getByRole('alert')).toContainText(/notes\.txt/);
+  await file.setInputFiles({ name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) });
+  await expect(page.getByRole('alert')).toContainText(/empty\.png: the file is empty/);
+  await file.setInputFiles({ name: 'cut.png', mimeType: 'image/png', buffer: digitPng().subarray(0, 60) });
+  await expect(page.getByRole('alert')).toContainText(/cut\.png/);
   // The previous input is kept, and the page goes on scoring new input.
   await expect(page.getByText(/What the model sees: one\.png/)).toBeVisible();
   await page.getByRole('button', { name: /^mnist test image/ }).first().click();
