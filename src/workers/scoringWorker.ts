@@ -54,18 +54,14 @@ async function scoreOne(m: Hvae, image: Float32Array, settings: ScoreSettings, r
   }
 }
 
-/** Median time of a few full scorings (all k, S = 1) of a blank image on the active backend. */
+/** Time of one full scoring (all k, S = 1) of a blank image after a warm-up that compiles the kernels. */
 async function timeScoring(m: Hvae): Promise<number> {
   const blank = new Float32Array(m.dims);
   const settings: ScoreSettings = { samples: 1, lowerLatents: 'mode', seed: 1 };
   await scoreOne(m, blank, settings, true);
-  const times: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    await scoreOne(m, blank, settings, true);
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[1]!;
+  const t = performance.now();
+  await scoreOne(m, blank, settings, true);
+  return performance.now() - t;
 }
 
 async function init(req: Extract<WorkerRequest, { type: 'init' }>): Promise<void> {

@@ -12,6 +12,7 @@ import type { EvalFile } from '../../ood/evalFile.ts';
 import { oodScoreSign } from '../../ood/protocol.ts';
 import { fetchEvalFile, fetchGallery, fetchModelIndex, modelUrl, type GallerySet, type ModelEntry } from '../assets.ts';
 import { ScoringClient, type ImageScores } from '../scoringClient.ts';
+import { useInView } from '../useInView.ts';
 import { SAMPLE_CHOICES, useView, type InvertChoice } from '../store.ts';
 import { DrawingPad, type DrawingPadHandle } from '../components/DrawingPad.tsx';
 import { ImageInput } from '../components/ImageInput.tsx';
@@ -62,6 +63,8 @@ export function Playground() {
   const [message, setMessage] = useState<string | null>(null);
   const clientRef = useRef<ScoringClient | null>(null);
   const padRef = useRef<DrawingPadHandle>(null);
+  const figureRef = useRef<HTMLElement>(null);
+  const figureVisible = useInView(figureRef);
 
   const entry = models?.find((m) => m.name === view.model) ?? null;
 
@@ -195,13 +198,13 @@ export function Playground() {
   }, [view.lowerLatents]);
 
   useEffect(() => {
-    if (model) newPriorSamples();
-  }, [model, newPriorSamples]);
+    if (model && figureVisible) newPriorSamples();
+  }, [model, newPriorSamples, figureVisible]);
 
   // Figure 1 rows for a few test images of the training set and of the other dataset.
   useEffect(() => {
     const client = clientRef.current;
-    if (!client || !model || gallery.length === 0) return;
+    if (!client || !model || gallery.length === 0 || !figureVisible) return;
     let cancelled = false;
     const trainedOn = String(model.meta.dataset ?? '');
     const picks = gallery
@@ -216,7 +219,7 @@ export function Playground() {
     return () => {
       cancelled = true;
     };
-  }, [model, gallery, settings]);
+  }, [model, gallery, settings, figureVisible]);
 
   // ?bench: latency figures for npm run bench:browser, measured through the same worker the page uses.
   useEffect(() => {
@@ -406,7 +409,7 @@ export function Playground() {
         </section>
       )}
 
-      <section className="reconstructions" aria-label="Reconstructions across k">
+      <section className="reconstructions" aria-label="Reconstructions across k" ref={figureRef}>
         <h2>Reconstructions across k (the paper&apos;s Figure 1)</h2>
         <p>
           Column k takes the lowest k latents from the conditional prior instead of the posterior. k = 0 is the ordinary reconstruction; at k = {L} only the
