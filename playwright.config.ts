@@ -20,6 +20,8 @@ export default defineConfig({
       // Chromium with SwiftShader's WebGPU adapter: only the tests that need WebGPU.
       name: 'chromium-webgpu',
       grep: /@webgpu/,
+      // SwiftShader emulates the GPU on the CPU: one scoring takes seconds, shader compilation more.
+      timeout: 300_000,
       use: { launchOptions: { executablePath: CHROMIUM, args: [...BASE_FLAGS, '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'] } },
     },
   ],

@@ -52,8 +52,8 @@ export class ScoringClient {
     return (await this.request({ type: 'init', modelUrl, backend })) as Ready;
   }
 
-  async score(image: Float32Array, settings: ScoreSettings, reconstructions = true): Promise<Scored> {
-    return (await this.request({ type: 'score', image, settings, reconstructions })) as Scored;
+  async score(image: Float32Array, settings: ScoreSettings, reconstructions = true, background = false): Promise<Scored> {
+    return (await this.request({ type: 'score', image, settings, reconstructions, background })) as Scored;
   }
 
   /** Scores the newest image only: a call superseded while waiting resolves with null. */

@@ -12,7 +12,8 @@ export interface ScoreSettings {
 
 export type WorkerRequest =
   | { type: 'init'; id: number; backend: BackendChoice; modelUrl: string }
-  | { type: 'score'; id: number; image: Float32Array; settings: ScoreSettings; reconstructions: boolean }
+  /** `background` requests (figure rows, benchmarks) wait while interactive ones are queued. */
+  | { type: 'score'; id: number; image: Float32Array; settings: ScoreSettings; reconstructions: boolean; background?: boolean }
   | { type: 'samplePrior'; id: number; count: number; seed: number; lowerLatents: LowerLatents }
   | { type: 'scoreBatch'; id: number; images: Float32Array; count: number; settings: ScoreSettings };
 

@@ -110,7 +110,27 @@ async function handle(req: WorkerRequest): Promise<void> {
   }
 }
 
+// One request at a time, interactive ones first: on a slow backend the image being drawn must
+// not wait behind figure rows that were asked for earlier.
+const queue: WorkerRequest[] = [];
+let busy = false;
+
+async function drain(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  while (queue.length > 0) {
+    const i = queue.findIndex((r) => !(r.type === 'score' && r.background));
+    const [req] = queue.splice(i >= 0 ? i : 0, 1);
+    try {
+      await handle(req!);
+    } catch (e) {
+      post({ type: 'error', id: req!.id, message: (e as Error).message || String(e) });
+    }
+  }
+  busy = false;
+}
+
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
-  const req = ev.data;
-  handle(req).catch((e: unknown) => post({ type: 'error', id: req.id, message: (e as Error).message || String(e) }));
+  queue.push(ev.data);
+  void drain();
 };

@@ -210,7 +210,7 @@ export function Playground() {
     const picks = gallery
       .filter((g) => g.dataset === trainedOn || g.dataset === (trainedOn === 'mnist' ? 'fashionmnist' : 'mnist'))
       .flatMap((g) => [0, 1].map((i) => ({ label: `${g.dataset} #${g.indices[i]}`, pixels: toModelPixels(g.images[i]!) })));
-    void Promise.all(picks.map((p) => client.score(p.pixels, settings).then((r) => ({ ...p, reconstructions: r.scores.reconstructions })))).then(
+    void Promise.all(picks.map((p) => client.score(p.pixels, settings, true, true).then((r) => ({ ...p, reconstructions: r.scores.reconstructions })))).then(
       (rows) => {
         if (!cancelled) setGalleryRows(rows);
       },
