@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { initNodeBackend } from './node.ts';
 import { conv2dFilterGrad, conv2dInputGrad, type ConvPad } from './wasmConvGradients.ts';
+import { mulberry32 } from '../data/random.ts';
 
 type Shape4 = [number, number, number, number];
 interface Case {
@@ -15,18 +16,6 @@ interface Case {
   kw: number;
   strides: [number, number];
   pad: ConvPad;
-}
-
-/** mulberry32: a small seeded generator, so the random cases are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function values(n: number, next: () => number): Float32Array {
@@ -59,7 +48,7 @@ function label(c: Case): string {
   return `b${c.b} ${c.h}x${c.w} ${c.cin}->${c.cout} k${c.kh}x${c.kw} s${c.strides.join('x')} pad ${JSON.stringify(c.pad)}`;
 }
 
-const next = rng(20210601);
+const next = mulberry32(20210601);
 const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
 
 const cases: Case[] = [];
@@ -122,7 +111,7 @@ describe('fast wasm conv gradients match tfjs kernels on the cpu backend', () =>
   }
 
   it('tf.grads through a small conv net agree between wasm and cpu', async () => {
-    const r = rng(7);
+    const r = mulberry32(7);
     const xShape: Shape4 = [2, 13, 12, 3];
     const shapes: Shape4[] = [xShape, [5, 5, 3, 6], [3, 3, 6, 4], [2, 2, 4, 5]];
     const data = shapes.map((s) => values(s.reduce((p, q) => p * q), r));
@@ -144,7 +133,7 @@ describe('fast wasm conv gradients match tfjs kernels on the cpu backend', () =>
   it('leaves tfjs own gradient in place on other backends', async () => {
     const xShape: Shape4 = [1, 6, 6, 2];
     const fShape: Shape4 = [3, 3, 2, 2];
-    const r = rng(3);
+    const r = mulberry32(3);
     const xv = values(72, r);
     const fv = values(36, r);
     const [viaGrad, viaKernel] = await withBackend('cpu', () =>
