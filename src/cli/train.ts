@@ -130,9 +130,14 @@ async function main(): Promise<void> {
   const evalOod = binarize(oodVal.images.subarray(0, settings.evalN * D), 54321);
 
   let stopRequested = false;
+  let firstSignalAt = 0;
   process.on('SIGINT', () => {
-    if (stopRequested) process.exit(130);
+    // One Ctrl-C can arrive twice (the terminal signals the process group, and tsx relays it too):
+    // only a second press a moment later aborts without saving.
+    if (stopRequested && Date.now() - firstSignalAt > 1500) process.exit(130);
+    if (stopRequested) return;
     stopRequested = true;
+    firstSignalAt = Date.now();
     console.error('\nstopping after this batch; saving a checkpoint (Ctrl-C again to abort without saving)');
   });
   process.on('SIGTERM', () => (stopRequested = true));
@@ -167,6 +172,8 @@ async function main(): Promise<void> {
       }
       x.dispose();
       loop.step++;
+      // The step is synchronous: yield so that a Ctrl-C handler can run between batches.
+      await new Promise((resolve) => setImmediate(resolve));
       sums.loss += stats.loss;
       sums.elbo += stats.elbo;
       sums.logPx += stats.logPxGivenZ;
