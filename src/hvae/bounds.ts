@@ -127,23 +127,6 @@ export async function scoreAll(model: Hvae, x: tf.Tensor4D, opts: ScoreOptions):
   return result;
 }
 
-/** Score names as used in files and the app: "L>k" and "LLR>k". */
-export function scoreNames(L: number): string[] {
-  const names: string[] = [];
-  for (let k = 0; k <= L; k++) names.push(`L>${k}`);
-  for (let k = 1; k <= L; k++) names.push(`LLR>${k}`);
-  return names;
-}
-
-export function scoresByName(s: Scores): Record<string, Float64Array> {
-  const out: Record<string, Float64Array> = {};
-  s.bounds.forEach((b, k) => (out[`L>${k}`] = b));
-  s.ratios.forEach((r, k) => {
-    if (k > 0) out[`LLR>${k}`] = r;
-  });
-  return out;
-}
-
 /** Wraps N images of the model's input size, stored flat in [0,1], as a [N,H,W,C] tensor. */
 export function imagesToTensor(images: Float32Array, count: number, shape: [number, number, number] = [28, 28, 1]): tf.Tensor4D {
   return tf.tensor4d(images.subarray(0, count * shape[0] * shape[1] * shape[2]), [count, ...shape]);
