@@ -126,13 +126,13 @@ export function deserializeModel(json: ModelJson, weights: ArrayBuffer): Hvae {
   return model;
 }
 
-/** Loads a model by URL (page, worker) through an injectable fetch. */
-export async function loadModelFromUrl(modelJsonUrl: string, fetchFn: typeof fetch = fetch): Promise<{ model: Hvae; json: ModelJson }> {
+/** Fetches a model's JSON and weight bytes by URL (page, worker); the bytes let a caller rebuild the model on another backend. */
+export async function fetchModelFiles(modelJsonUrl: string, fetchFn: typeof fetch = fetch): Promise<{ json: ModelJson; weights: ArrayBuffer }> {
   const res = await fetchFn(modelJsonUrl);
   if (!res.ok) throw new WeightsError(`could not load ${modelJsonUrl}: HTTP ${res.status}`);
   const json = parseModelJson(await res.text());
   const shardUrl = new URL(json.weightsManifest[0]!.paths[0]!, new URL(modelJsonUrl, globalThis.location?.href ?? 'file:///')).href;
   const wres = await fetchFn(shardUrl);
   if (!wres.ok) throw new WeightsError(`could not load ${shardUrl}: HTTP ${wres.status}`);
-  return { model: deserializeModel(json, await wres.arrayBuffer()), json };
+  return { json, weights: await wres.arrayBuffer() };
 }

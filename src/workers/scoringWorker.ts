@@ -9,7 +9,7 @@ import { initBrowserBackend, onWebGPUDeviceLost, type BackendName } from '../bac
 import { imagesToTensor, scoreAll, scoreImages } from '../hvae/bounds.ts';
 import type { Hvae } from '../hvae/model.ts';
 import { NoiseSource } from '../hvae/noise.ts';
-import { deserializeModel, parseModelJson, WeightsError, type ModelJson } from '../hvae/weightsIo.ts';
+import { deserializeModel, fetchModelFiles, type ModelJson } from '../hvae/weightsIo.ts';
 import type { ImageScores, ModelInfo, ScoreSettings, WorkerRequest, WorkerResponse } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -19,16 +19,6 @@ let source: { url: string; json: ModelJson; weights: ArrayBuffer } | null = null
 
 function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
-}
-
-async function fetchModel(url: string): Promise<{ json: ModelJson; weights: ArrayBuffer }> {
-  const res = await fetch(url);
-  if (!res.ok) throw new WeightsError(`could not load ${url}: HTTP ${res.status}`);
-  const json = parseModelJson(await res.text());
-  const shard = new URL(json.weightsManifest[0]!.paths[0]!, new URL(url, self.location.href)).href;
-  const wres = await fetch(shard);
-  if (!wres.ok) throw new WeightsError(`could not load ${shard}: HTTP ${wres.status}`);
-  return { json, weights: await wres.arrayBuffer() };
 }
 
 function buildModel(): Hvae {
@@ -65,7 +55,7 @@ async function timeScoring(m: Hvae): Promise<number> {
 }
 
 async function init(req: Extract<WorkerRequest, { type: 'init' }>): Promise<void> {
-  const fetched = await fetchModel(req.modelUrl);
+  const fetched = await fetchModelFiles(req.modelUrl);
   source = { url: req.modelUrl, ...fetched };
   const status = await initBrowserBackend(req.backend);
   const m = buildModel();
