@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 /** Debian's Chromium: Playwright's own browser download is not possible offline. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** E2E_PORT and E2E_OUT_DIR let two suites run side by side on one machine. */
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 const BASE_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export default defineConfig({
@@ -10,7 +12,7 @@ export default defineConfig({
   workers: 1,
   reporter: process.env.CI ? 'line' : 'list',
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${PORT}`,
     headless: true,
     launchOptions: { executablePath: CHROMIUM, args: BASE_FLAGS },
   },
@@ -26,8 +28,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'npx vite build && npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: `npx vite build --outDir ${process.env.E2E_OUT_DIR ?? 'dist'} && npx vite preview --outDir ${process.env.E2E_OUT_DIR ?? 'dist'} --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
   },

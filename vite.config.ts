@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { DATASETS } from './src/data/datasets.ts';
 
 const MODELS_DIR = 'models';
 
@@ -64,8 +66,52 @@ function shippedModels(): Plugin {
   };
 }
 
+/**
+ * The test images of the file datasets, gzipped IDX, at /data/<name>-test-images.idx.gz: the evaluation
+ * page shows the images behind a region of a density and rescoring samples them. Read from where the
+ * datasets are installed; a missing dataset is left out with a warning and the page says so.
+ */
+function testImages(): Plugin {
+  const cache = new Map<string, Buffer | null>();
+  const read = (name: string): Buffer | null => {
+    if (cache.has(name)) return cache.get(name)!;
+    const spec = DATASETS.find((d) => d.name === name);
+    let bytes: Buffer | null = null;
+    if (spec?.kind === 'files') {
+      const dir = process.env[spec.dirEnv] || spec.dir;
+      const path = join(isAbsolute(dir) ? dir : join(import.meta.dirname, dir), spec.files.test.images);
+      if (existsSync(path)) {
+        const raw = readFileSync(path);
+        bytes = path.endsWith('.gz') ? raw : gzipSync(raw);
+      } else console.warn(`test images of ${name} not found at ${path} (${spec.install}); the evaluation page will not show them`);
+    }
+    cache.set(name, bytes);
+    return bytes;
+  };
+  const fileName = (name: string) => `${name}-test-images.idx.gz`;
+  const names = DATASETS.filter((d) => d.kind === 'files').map((d) => d.name);
+  return {
+    name: 'test-images',
+    configureServer(server) {
+      server.middlewares.use('/data/', (req, res, next) => {
+        const name = names.find((n) => req.url === `/${fileName(n)}`);
+        const bytes = name ? read(name) : null;
+        if (!bytes) return next();
+        res.setHeader('Content-Type', 'application/gzip');
+        res.end(bytes);
+      });
+    },
+    generateBundle() {
+      for (const name of names) {
+        const bytes = read(name);
+        if (bytes) this.emitFile({ type: 'asset', fileName: `data/${fileName(name)}`, source: bytes });
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), shippedModels()],
+  plugins: [react(), shippedModels(), testImages()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   server: { host: true },

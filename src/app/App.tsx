@@ -1,20 +1,44 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Playground } from './pages/Playground.tsx';
-import { syncHashWithStore } from './store.ts';
+import { Evaluation } from './pages/Evaluation.tsx';
+import { PAGES, syncHashWithStore, useView, type PageName } from './store.ts';
+
+/** Title in the navigation bar and the page itself, per page name. */
+const PAGE_VIEWS: Record<PageName, { title: string; render: () => ReactNode }> = {
+  play: { title: 'Playground', render: () => <Playground /> },
+  eval: { title: 'Evaluation', render: () => <Evaluation /> },
+};
 
 export function App() {
   useEffect(() => syncHashWithStore(), []);
+  const page = useView((v) => v.page);
+  const set = useView((v) => v.set);
   return (
     <main>
       <header>
         <h1>Hierarchical VAEs Know What They Don&apos;t Know</h1>
+        <nav aria-label="Pages" className="pages">
+          {PAGES.map((p) => (
+            <a
+              key={p}
+              href={`#page=${p}`}
+              aria-current={p === page ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                set({ page: p });
+              }}
+            >
+              {PAGE_VIEWS[p].title}
+            </a>
+          ))}
+        </nav>
         <p className="lede">
           A hierarchical VAE trained on one dataset scores your image with its ELBO and with the looser bounds L&gt;k that take the lowest k latents from
           the prior. The likelihood ratio LLR&gt;k = L&gt;0 − L&gt;k flags images whose high-level features the model has not seen (Havtorn et al., ICML
           2021).
         </p>
       </header>
-      <Playground />
+      {PAGE_VIEWS[page].render()}
     </main>
   );
 }

@@ -86,6 +86,13 @@ export class ScoringClient {
     return r.type === 'priorSamples' ? r.images : [];
   }
 
+  /** Scores of a batch of images (count x 784 pixels): per k, one value per image, in nats. */
+  async scoreBatch(images: Float32Array, count: number, settings: ScoreSettings): Promise<{ bounds: Float64Array[]; ratios: Float64Array[] }> {
+    const r = await this.request({ type: 'scoreBatch', images, count, settings });
+    if (r.type !== 'batchScores') throw new Error(`the scoring worker answered ${r.type} to a batch`);
+    return { bounds: r.bounds, ratios: r.ratios };
+  }
+
   terminate(): void {
     this.worker.terminate();
     for (const p of this.pending.values()) p.reject(new Error('the scoring worker was stopped'));

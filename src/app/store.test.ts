@@ -3,12 +3,12 @@ import { DEFAULT_VIEW, parseHash, toHash } from './store.ts';
 
 describe('view state in the URL', () => {
   it('round-trips every field', () => {
-    const v = { ...DEFAULT_VIEW, model: 'hvae-fashionmnist', backend: 'wasm' as const, samples: 10, fpr: 0.01, lowerLatents: 'sample' as const, deterministic: true, invert: 'off' as const, gallery: { dataset: 'mnist', index: 7 } };
+    const v = { ...DEFAULT_VIEW, page: 'eval' as const, model: 'hvae-fashionmnist', backend: 'wasm' as const, samples: 10, fpr: 0.01, lowerLatents: 'sample' as const, deterministic: true, invert: 'off' as const, gallery: { dataset: 'mnist', index: 7 } };
     expect({ ...DEFAULT_VIEW, ...parseHash(`#${toHash(v)}`) }).toEqual(v);
   });
 
   it('leaves defaults out of the hash and ignores invalid values', () => {
     expect(toHash(DEFAULT_VIEW)).toBe('');
-    expect(parseHash('#S=0&fpr=2&backend=tpu&lower=x&img=bad')).toEqual({});
+    expect(parseHash('#S=0&fpr=2&backend=tpu&lower=x&img=bad&page=nowhere')).toEqual({});
   });
 });

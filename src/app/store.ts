@@ -1,7 +1,7 @@
 /**
- * The playground's state, mirrored in the URL hash so that a link reproduces the view:
- * model, backend, importance samples S, false-positive rate, lower-latent mode, deterministic
- * scoring, inversion and the chosen gallery image.
+ * The app's state, mirrored in the URL hash so that a link reproduces the view: the page, and
+ * the playground's model, backend, importance samples S, false-positive rate, lower-latent mode,
+ * deterministic scoring, inversion and the chosen gallery image.
  */
 import { create } from 'zustand';
 import { isBackendName, type BackendChoice } from '../backend/backendNames.ts';
@@ -9,12 +9,18 @@ import type { LowerLatents } from '../hvae/model.ts';
 
 export type InvertChoice = 'auto' | 'on' | 'off';
 
+/** The pages, in the order of the navigation bar; the first is the default. */
+export const PAGES = ['play', 'eval'] as const;
+export type PageName = (typeof PAGES)[number];
+const isPage = (v: string | null): v is PageName => (PAGES as readonly (string | null)[]).includes(v);
+
 export interface GalleryPick {
   dataset: string;
   index: number;
 }
 
 export interface ViewState {
+  page: PageName;
   model: string | null;
   backend: BackendChoice;
   samples: number;
@@ -31,6 +37,7 @@ interface Actions {
 
 export const SAMPLE_CHOICES = [1, 10, 100] as const;
 export const DEFAULT_VIEW: ViewState = {
+  page: 'play',
   model: null,
   backend: 'auto',
   samples: 1,
@@ -44,6 +51,8 @@ export const DEFAULT_VIEW: ViewState = {
 export function parseHash(hash: string): Partial<ViewState> {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   const out: Partial<ViewState> = {};
+  const page = p.get('page');
+  if (isPage(page)) out.page = page;
   const model = p.get('model');
   if (model) out.model = model;
   const backend = p.get('backend');
@@ -65,6 +74,7 @@ export function parseHash(hash: string): Partial<ViewState> {
 
 export function toHash(v: ViewState): string {
   const p = new URLSearchParams();
+  if (v.page !== DEFAULT_VIEW.page) p.set('page', v.page);
   if (v.model) p.set('model', v.model);
   if (v.backend !== DEFAULT_VIEW.backend) p.set('backend', v.backend);
   if (v.samples !== DEFAULT_VIEW.samples) p.set('S', String(v.samples));

@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { initNodeBackend } from '../backend/node.ts';
 import { scoreImages, type Scores } from '../hvae/bounds.ts';
 import type { Hvae } from '../hvae/model.ts';
-import { binarize } from '../data/binarize.ts';
+import { binarize, binarizationSeed } from '../data/binarize.ts';
 import { loadDataset } from '../data/nodeFiles.ts';
 import { DATASET_NAMES } from '../data/datasets.ts';
 import { evalFileName, type EvalFile } from '../ood/evalFile.ts';
@@ -22,13 +22,6 @@ import { num, parseArgs, runMain, str, UsageError } from './args.ts';
 import { loadModelDir, writeAtomic } from './modelFiles.ts';
 import { Progress } from './progress.ts';
 import { writeReport } from './report.ts';
-
-/** One fixed binarisation per (dataset, split), the same for every model and S. */
-function binarizationSeed(dataset: string, split: string): number {
-  let h = 2166136261;
-  for (const c of `${dataset}/${split}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  return h;
-}
 
 const round = (v: number): number => Math.round(v * 1e4) / 1e4;
 

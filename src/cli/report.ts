@@ -7,25 +7,13 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareEvalFiles, validateEvalFile, type EvalFile } from '../ood/evalFile.ts';
-import { PAPER_BITS_PER_DIM, PAPER_METRICS } from '../ood/paperResults.ts';
+import { PAPER_BITS_PER_DIM, paperMetricFor } from '../ood/paperResults.ts';
+import { sortScoreNames } from '../ood/protocol.ts';
 import { writeAtomic } from './modelFiles.ts';
 
 const D = 28 * 28;
 const f3 = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(3));
 const signed = (v: number): string => (v >= 0 ? '+' : '') + v.toFixed(3);
-
-function scoreOrder(names: string[]): string[] {
-  const key = (n: string) => (n.startsWith('LLR') ? 100 : 0) + Number(n.split('>')[1]);
-  return [...names].sort((a, b) => key(a) - key(b));
-}
-
-function paperFor(inSet: string, oodSet: string, score: string, samples: number) {
-  const table = PAPER_METRICS[inSet]?.[oodSet];
-  if (!table) return undefined;
-  // The paper's S = 1 numbers are Table 2's; its appendix tables use S = 1000.
-  if (samples > 1) return table[`${score} S=${samples}`] ?? table[`${score} S=1000`] ?? table[score];
-  return table[score];
-}
 
 export async function writeReport(modelDir: string): Promise<void> {
   const dir = join(modelDir, 'eval');
@@ -60,9 +48,9 @@ export async function writeReport(modelDir: string): Promise<void> {
       const anyN = Object.values(m)[0]?.n ?? 0;
       lines.push(`### ${inSet} test vs ${label}, ${anyN} + ${anyN} examples`, '');
       lines.push('| score | AUROC | AUPRC | FPR80 | paper AUROC | paper AUPRC | paper FPR80 | AUROC difference | paper source |', '|---|---|---|---|---|---|---|---|---|');
-      for (const name of scoreOrder(Object.keys(m))) {
+      for (const name of sortScoreNames(Object.keys(m))) {
         const r = m[name]!;
-        const p = paperFor(inSet, oodKey, name, S);
+        const p = paperMetricFor(inSet, oodKey, name, S);
         lines.push(
           `| ${name} | ${f3(r.auroc)} | ${f3(r.auprc)} | ${f3(r.fpr80)} | ${f3(p?.auroc)} | ${f3(p?.auprc)} | ${f3(p?.fpr80)} | ${p ? signed(r.auroc - p.auroc) : '–'} | ${p?.source ?? '–'} |`,
         );
@@ -70,7 +58,7 @@ export async function writeReport(modelDir: string): Promise<void> {
       lines.push('');
     }
     lines.push('### Mean bits/dim of every bound (the paper\'s Table 1)', '');
-    const bounds = scoreOrder(Object.keys(ref.scores).filter((n) => n.startsWith('L>')));
+    const bounds = sortScoreNames(Object.keys(ref.scores).filter((n) => n.startsWith('L>')));
     lines.push(`| dataset | split | n | ${bounds.map((b) => `${b} ours`).join(' | ')} | ${bounds.map((b) => `${b} paper`).join(' | ')} |`);
     lines.push(`|---|---|---|${bounds.map(() => '---|').join('')}${bounds.map(() => '---|').join('')}`);
     for (const f of files.filter((g) => g.importance_samples === S)) {

@@ -23,3 +23,10 @@ export const SINGLE_IMAGE_SEED = 0;
 export function toModelPixels(grey: Float32Array): Float32Array {
   return binarize(grey, SINGLE_IMAGE_SEED);
 }
+
+/** One fixed binarisation seed per (dataset, split), the same for every model and S (FNV-1a of the names). */
+export function binarizationSeed(dataset: string, split: string): number {
+  let h = 2166136261;
+  for (const c of `${dataset}/${split}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}

@@ -2,7 +2,7 @@
  * The per-example score files that `npm run eval` writes and the app reads, and the
  * comparison of an in-distribution file with an OOD file under the paper's protocol.
  */
-import { summarize, type OodSummary } from './metrics.ts';
+import { prCurve, rocCurve, summarize, type OodSummary, type PrPoint, type RocPoint } from './metrics.ts';
 import { equalCountSample, oodScore, takeAt } from './protocol.ts';
 
 export interface EvalFile {
@@ -37,16 +37,49 @@ export function validateEvalFile(raw: unknown, what: string): EvalFile {
   return f as EvalFile;
 }
 
-/** Metrics for every score the two files share, on equal counts (all of the smaller set, a seeded sample of the larger). */
-export function compareEvalFiles(inFile: EvalFile, oodFile: EvalFile, seed = 0): Record<string, OodSummary & { n: number }> {
+/** One score compared between an in-distribution and an OOD file, on the protocol's equal-count sample. */
+export interface ScoreComparison extends OodSummary {
+  name: string;
+  n: number;
+  /** Positions into each file's arrays (and so its `indices`) of the sampled examples. */
+  inPositions: Uint32Array;
+  oodPositions: Uint32Array;
+  /** Raw values in nats of the sampled examples, in the order of the positions. */
+  inValues: Float64Array;
+  oodValues: Float64Array;
+  roc: RocPoint[];
+  pr: PrPoint[];
+}
+
+/** Every score the two files share except LLR>0 (identically zero), with curves and metrics, in file order. */
+export function compareEvalFilesInDetail(inFile: EvalFile, oodFile: EvalFile, seed = 0): ScoreComparison[] {
   const sample = equalCountSample(inFile.indices.length, oodFile.indices.length, seed);
-  const out: Record<string, OodSummary & { n: number }> = {};
+  const out: ScoreComparison[] = [];
   for (const name of Object.keys(inFile.scores)) {
     const ood = oodFile.scores[name];
     if (!ood || name === 'LLR>0') continue;
-    const a = oodScore(name, takeAt(inFile.scores[name]!, sample.inIndices));
-    const b = oodScore(name, takeAt(ood, sample.oodIndices));
-    out[name] = { ...summarize(a, b), n: sample.inIndices.length };
+    const inValues = takeAt(inFile.scores[name]!, sample.inIndices);
+    const oodValues = takeAt(ood, sample.oodIndices);
+    const a = oodScore(name, inValues);
+    const b = oodScore(name, oodValues);
+    out.push({
+      name,
+      n: sample.inIndices.length,
+      ...summarize(a, b),
+      inPositions: sample.inIndices,
+      oodPositions: sample.oodIndices,
+      inValues,
+      oodValues,
+      roc: rocCurve(a, b),
+      pr: prCurve(a, b),
+    });
   }
   return out;
+}
+
+/** Metrics for every score the two files share, on equal counts (all of the smaller set, a seeded sample of the larger). */
+export function compareEvalFiles(inFile: EvalFile, oodFile: EvalFile, seed = 0): Record<string, OodSummary & { n: number }> {
+  return Object.fromEntries(
+    compareEvalFilesInDetail(inFile, oodFile, seed).map((c) => [c.name, { auroc: c.auroc, auprc: c.auprc, fpr80: c.fpr80, n: c.n }]),
+  );
 }

@@ -45,6 +45,17 @@ export const PAPER_METRICS: Record<string, Record<string, Record<string, PaperMe
   },
 };
 
+/**
+ * The paper's number for a score at S importance samples, or undefined: its S = 1 numbers are
+ * Table 2's; for S > 1 the number at that S if reported, else the appendix tables' S = 1000.
+ */
+export function paperMetricFor(inSet: string, oodSet: string, score: string, samples: number): PaperMetric | undefined {
+  const table = PAPER_METRICS[inSet]?.[oodSet];
+  if (!table) return undefined;
+  if (samples > 1) return table[`${score} S=${samples}`] ?? table[`${score} S=1000`] ?? table[score];
+  return table[score];
+}
+
 /** Table 1: mean bits/dim of log p(x) (the ELBO with importance samples) and L>k for the FashionMNIST HVAE. */
 export const PAPER_BITS_PER_DIM: Record<string, Record<string, Record<string, number>>> = {
   fashionmnist: {

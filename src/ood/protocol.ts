@@ -65,3 +65,16 @@ export function oodScore(scoreName: string, values: ArrayLike<number>): Float64A
   const sign = oodScoreSign(scoreName);
   return Float64Array.from(values, (v) => sign * v);
 }
+
+/** Bounds first (L>0, L>1, ...), then ratios (LLR>1, ...), each by k: the order of the paper's tables. */
+export function sortScoreNames(names: readonly string[]): string[] {
+  const key = (n: string) => {
+    const match = SCORE_NAME.exec(n);
+    if (!match) throw new Error(`unknown score name "${n}": expected "L>k" or "LLR>k"`);
+    return (match[1] === 'LLR' ? 1000 : 0) + Number(match[2]);
+  };
+  return names
+    .map((n) => ({ n, k: key(n) }))
+    .sort((a, b) => a.k - b.k)
+    .map((e) => e.n);
+}

@@ -1,9 +1,11 @@
 /**
  * The density of one score over the in-distribution reference, with the current image's value and
  * the decision threshold marked: where an input falls relative to what the model saw in distribution.
+ * With `onSelectRange`, a click or a drag along the axis picks a range of the score (the images
+ * behind a region of the density).
  */
-import { useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
-import { area, axisBottom, axisLeft, bisectRight, extent, line, max, scaleLinear, select } from 'd3';
+import { forwardRef, useEffect, useId, useMemo, useRef, useState, type PointerEvent, type RefObject } from 'react';
+import { area, axisBottom, axisLeft, bisectRight, extent, line, max, pointer, scaleLinear, select } from 'd3';
 import { kde } from '../../ood/kde.ts';
 import { ScoreReference } from '../../ood/reference.ts';
 import { densityGrid } from './densityGrid.ts';
@@ -29,8 +31,17 @@ export interface ScoreDensityProps {
   height?: number;
   title?: string;
   /** A second density drawn dashed, e.g. an OOD test set; raw values in nats. */
-  compareWith?: { label: string; values: number[] };
+  compareWith?: { label: string; values: ArrayLike<number> };
+  /** Legend text of the reference; "in-distribution test set" by default. */
+  referenceLabel?: string;
+  /** Called with a raw range [lo, hi] in nats when the reader clicks (a band around the point) or drags along the plot. */
+  onSelectRange?: (range: [number, number]) => void;
+  /** A raw range in nats to shade, e.g. the one last selected. */
+  selection?: [number, number];
 }
+
+/** A click without a drag selects this fraction of the plotted range around the pointer. */
+const CLICK_BAND = 0.04;
 
 /** Space above the plot holds two rows of marker labels: the value's, then the threshold's. */
 const DENSITY_MARGINS = { ...MARGINS, top: 46 };
@@ -38,18 +49,10 @@ const FALLBACK_WIDTH = 560;
 const MIN_WIDTH = 260;
 const GRID_POINTS = 200;
 
-export function ScoreDensity({
-  scoreName,
-  reference,
-  value,
-  threshold,
-  unit,
-  dims = 784,
-  width,
-  height = 260,
-  title,
-  compareWith,
-}: ScoreDensityProps) {
+export const ScoreDensity = forwardRef<SVGSVGElement, ScoreDensityProps>(function ScoreDensity(
+  { scoreName, reference, value, threshold, unit, dims = 784, width, height = 260, title, compareWith, referenceLabel, onSelectRange, selection },
+  svgRef,
+) {
   const containerRef = useRef<HTMLElement>(null);
   const measured = useContainerWidth(containerRef, width === undefined);
   const totalWidth = Math.max(MIN_WIDTH, width ?? measured ?? FALLBACK_WIDTH);
@@ -78,6 +81,9 @@ export function ScoreDensity({
   }, [x, y, innerWidth, innerHeight]);
 
   const descId = useId();
+  // The drag's start in a ref: a quick click's pointerup can arrive before React re-renders.
+  const dragFrom = useRef<number | null>(null);
+  const [drag, setDrag] = useState<[number, number] | null>(null);
 
   if (!model || !x || !y) {
     return (
@@ -107,12 +113,37 @@ export function ScoreDensity({
 
   const marker = model.marker;
   const markerX = marker ? x(marker.plotted) : 0;
+
+  // Selection in plotted units: bits/dim of a bound run opposite to its nats, so convert both ends and sort.
+  const plottedSpan = (lo: number, hi: number): [number, number] => {
+    const a = model.toPlotted(lo);
+    const b = model.toPlotted(hi);
+    return a < b ? [a, b] : [b, a];
+  };
+  const shaded = drag ? ([Math.min(...drag), Math.max(...drag)] as const) : selection ? plottedSpan(...selection) : null;
+  const plotX = (event: PointerEvent<SVGRectElement>) => x.invert(Math.max(0, Math.min(innerWidth, pointer(event.nativeEvent, event.currentTarget)[0])));
+  const finishSelection = (event: PointerEvent<SVGRectElement>) => {
+    const from = dragFrom.current;
+    if (from === null || !onSelectRange) return;
+    const to = plotX(event);
+    const [d0, d1] = x.domain() as [number, number];
+    const half = ((d1 - d0) * CLICK_BAND) / 2;
+    const isClick = Math.abs(x(to) - x(from)) < 4;
+    const lo = isClick ? to - half : Math.min(from, to);
+    const hi = isClick ? to + half : Math.max(from, to);
+    dragFrom.current = null;
+    setDrag(null);
+    const a = model.fromPlotted(lo);
+    const b = model.fromPlotted(hi);
+    onSelectRange(a < b ? [a, b] : [b, a]);
+  };
   const thresholdX = model.thresholdPlotted !== undefined ? x(model.thresholdPlotted) : undefined;
 
   return (
     <figure className="chart" ref={containerRef} style={{ fontSize: FONT.label }}>
       {title && <figcaption className="chart-title" style={{ fontSize: FONT.title }}>{title}</figcaption>}
       <svg
+        ref={svgRef}
         width={totalWidth}
         height={height}
         viewBox={`0 0 ${totalWidth} ${height}`}
@@ -142,6 +173,37 @@ export function ScoreDensity({
           )}
           <g ref={xAxisRef} transform={`translate(0,${innerHeight})`} />
           <g ref={yAxisRef} />
+          {shaded && (
+            <rect
+              className="chart-selection"
+              x={x(Math.max(shaded[0], model.grid[0]!))}
+              width={Math.max(2, x(Math.min(shaded[1], model.grid[model.grid.length - 1]!)) - x(Math.max(shaded[0], model.grid[0]!)))}
+              y={0}
+              height={innerHeight}
+            />
+          )}
+          {onSelectRange && (
+            <rect
+              className="chart-overlay"
+              data-testid={`select-${scoreName}`}
+              width={innerWidth}
+              height={innerHeight}
+              onPointerDown={(e) => {
+                e.currentTarget.setPointerCapture(e.pointerId);
+                dragFrom.current = plotX(e);
+                setDrag([dragFrom.current, dragFrom.current]);
+              }}
+              onPointerMove={(e) => {
+                const from = dragFrom.current;
+                if (from !== null) setDrag([from, plotX(e)]);
+              }}
+              onPointerUp={finishSelection}
+              onPointerCancel={() => {
+                dragFrom.current = null;
+                setDrag(null);
+              }}
+            />
+          )}
 
           {thresholdX !== undefined && model.thresholdFpr !== undefined && (
             <g>
@@ -234,7 +296,7 @@ export function ScoreDensity({
               strokeWidth={2}
             />
           </svg>
-          in-distribution test set (n = {model.referenceCount.toLocaleString('en')})
+          {referenceLabel ?? 'in-distribution test set'} (n = {model.referenceCount.toLocaleString('en')})
         </li>
         {compareWith && model.compareDensity && (
           <li>
@@ -261,9 +323,10 @@ export function ScoreDensity({
           {model.referenceCount.toLocaleString('en')} in-distribution test images.
         </p>
       )}
+      {onSelectRange && <p className="chart-note">Click or drag along the plot to see the images whose scores fall there.</p>}
     </figure>
   );
-}
+});
 
 function LineSwatch({ colour, dash, width }: { colour: string; dash: string; width: number }) {
   return (
@@ -274,6 +337,9 @@ function LineSwatch({ colour, dash, width }: { colour: string; dash: string; wid
 }
 
 interface DensityModel {
+  /** Raw nats to the plotted unit and back. */
+  toPlotted: (v: number) => number;
+  fromPlotted: (v: number) => number;
   grid: number[];
   density: Float64Array;
   compareDensity?: Float64Array;
@@ -301,7 +367,7 @@ function densityModel(
   rawThreshold: number | undefined,
   unit: ScoreUnit,
   dims: number,
-  rawCompare: number[] | undefined,
+  rawCompare: ArrayLike<number> | undefined,
 ): DensityModel | undefined {
   // Underflowed (infinite) values have no density; the reference is drawn from the finite ones.
   const finiteReference = rawReference.filter(Number.isFinite);
@@ -309,9 +375,10 @@ function densityModel(
   const ref = new ScoreReference(scoreName, finiteReference);
   // Bits/dim are -L/(D ln 2) for a bound and +LLR/(D ln 2) for a ratio: the OOD score's sign, scaled.
   const toPlotted = (v: number) => (unit === 'nats' ? v : ref.oodScoreOf(v) / (dims * Math.LN2));
+  const fromPlotted = (p: number) => (unit === 'nats' ? p : ref.oodScoreOf(p * dims * Math.LN2));
 
   const plottedReference = finiteReference.map(toPlotted);
-  const plottedCompare = (rawCompare ?? []).filter(Number.isFinite).map(toPlotted);
+  const plottedCompare = Array.from(rawCompare ?? [], Number).filter(Number.isFinite).map(toPlotted);
   const data = [...plottedReference, ...plottedCompare];
   const [lo = 0, hi = 0] = extent(data);
   const reach = hi - lo || Math.abs(lo) || 1;
@@ -344,6 +411,8 @@ function densityModel(
   }
 
   return {
+    toPlotted,
+    fromPlotted,
     grid,
     density,
     compareDensity,

@@ -27,11 +27,12 @@ export const SERIES_COLOURS: readonly string[] = [
 /** SVG stroke-dasharray values; '' is solid. Paired with SERIES_COLOURS so each series differs in both. */
 export const SERIES_DASHES: readonly string[] = ['', '9 4', '2 4', '12 4 2 4', '5 5', '1 3'];
 
-/** Colour and dash of the i-th series, cycling through both lists. */
+/** Colour and dash of the i-th series; past the sixth the dashes shift, so no two of the first 36 look alike. */
 export function seriesStyle(i: number): { colour: string; dash: string } {
+  const n = SERIES_COLOURS.length;
   return {
-    colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!,
-    dash: SERIES_DASHES[i % SERIES_DASHES.length]!,
+    colour: SERIES_COLOURS[i % n]!,
+    dash: SERIES_DASHES[(i + Math.floor(i / n)) % SERIES_DASHES.length]!,
   };
 }
 

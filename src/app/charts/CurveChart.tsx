@@ -1,29 +1,65 @@
 /**
- * ROC curves of several OOD scores on one set of axes, OOD as the positive class. Pointing at the
- * chart, or focusing it and using the arrow keys, reads out the nearest operating point.
+ * ROC or precision-recall curves of several OOD scores on one set of axes, OOD as the positive
+ * class (the paper's Figures 6 and 7). Pointing at the chart, or focusing it and using the arrow
+ * keys, reads out the nearest operating point and its threshold on the raw score.
  */
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { axisBottom, axisLeft, format, line, pointer, scaleLinear, select } from 'd3';
+import { forwardRef, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { axisBottom, axisLeft, curveLinear, curveStepBefore, format, line, pointer, scaleLinear, select } from 'd3';
 import { oodScoreSign } from '../../ood/protocol.ts';
 import { FONT, MARGINS, PIXELS_PER_TICK, STROKE, formatNats, formatPercent, seriesStyle } from './chartTheme.ts';
 import './charts.css';
 
-export interface RocCurve {
-  label: string;
-  /** Thresholds descending, as rocCurve returns them; a threshold is an OOD score in nats. */
-  points: { fpr: number; tpr: number; threshold: number }[];
-  auroc: number;
+export type CurveKind = 'roc' | 'pr';
+
+/** One operating point: x is FPR (ROC) or recall (PR), y is TPR or precision. */
+export interface CurvePoint {
+  x: number;
+  y: number;
+  /** An OOD score in nats; Infinity flags nothing. */
+  threshold: number;
 }
 
-export interface RocChartProps {
-  curves: RocCurve[];
+export interface Curve {
+  label: string;
+  /** Thresholds descending, as rocCurve and prCurve return them. */
+  points: CurvePoint[];
+  /** AUROC for a ROC curve, AUPRC for a PR curve. */
+  area: number;
+}
+
+export interface CurveChartProps {
+  kind: CurveKind;
+  curves: Curve[];
+  /** Colour and dash per curve; by default the i-th series style. */
+  styles?: { colour: string; dash: string }[];
   width?: number;
   height?: number;
   title?: string;
 }
 
+/** What differs between the two kinds of chart. */
+const KIND = {
+  roc: {
+    xLabel: 'false positive rate (% of in-distribution flagged)',
+    yLabel: 'true positive rate (% of OOD flagged)',
+    area: 'AUROC',
+    // Straight segments between thresholds are the tie-aware ROC; PR's area is that of a step.
+    curve: curveLinear,
+    describe: (p: CurvePoint) => `TPR ${formatPercent(p.y)} · FPR ${formatPercent(p.x)}`,
+    guide: 'the dotted diagonal is chance',
+  },
+  pr: {
+    xLabel: 'recall (% of OOD flagged)',
+    yLabel: 'precision (% of flagged that are OOD)',
+    area: 'AUPRC',
+    curve: curveStepBefore,
+    describe: (p: CurvePoint) => `precision ${formatPercent(p.y)} · recall ${formatPercent(p.x)}`,
+    guide: 'the dotted horizontal line is chance (half of the examples are OOD)',
+  },
+} as const;
+
 const TOOLTIP = { width: 214, lineHeight: 19, padding: 8 };
-const formatAuroc = format('.3f');
+const formatArea = format('.3f');
 const formatRate = format('.0%');
 
 interface Active {
@@ -31,7 +67,9 @@ interface Active {
   index: number;
 }
 
-export function RocChart({ curves, width = 440, height = width, title }: RocChartProps) {
+export const CurveChart = forwardRef<SVGSVGElement, CurveChartProps>(function CurveChart({ kind, curves, styles, width = 440, height = width, title }, svgRef) {
+  const spec = KIND[kind];
+  const styleOf = (i: number) => styles?.[i] ?? seriesStyle(i);
   const innerWidth = width - MARGINS.left - MARGINS.right;
   const innerHeight = height - MARGINS.top - MARGINS.bottom;
   const x = useMemo(() => scaleLinear().domain([0, 1]).range([0, innerWidth]), [innerWidth]);
@@ -50,11 +88,12 @@ export function RocChart({ curves, width = 440, height = width, title }: RocChar
   }, [x, y, innerWidth, innerHeight]);
 
   const paths = useMemo(() => {
-    const path = line<{ fpr: number; tpr: number }>()
-      .x((p) => x(p.fpr))
-      .y((p) => y(p.tpr));
+    const path = line<CurvePoint>()
+      .x((p) => x(p.x))
+      .y((p) => y(p.y))
+      .curve(spec.curve);
     return curves.map((c) => path(c.points) ?? '');
-  }, [curves, x, y]);
+  }, [curves, x, y, spec]);
 
   const [active, setActive] = useState<Active | null>(null);
   const activePoint = active ? curves[active.curve]?.points[active.index] : undefined;
@@ -73,16 +112,17 @@ export function RocChart({ curves, width = 440, height = width, title }: RocChar
     setActive((current) => stepActive(curves, current, key, stride));
   };
 
-  const readout = active && activePoint ? describePoint(curves[active.curve]!.label, activePoint) : undefined;
+  const readout = active && activePoint ? describePoint(curves[active.curve]!.label, activePoint, spec.describe) : undefined;
   const descId = useId();
-  const summary = `ROC curves of ${curves.length} OOD score${curves.length === 1 ? '' : 's'}: ${curves
-    .map((c) => `${c.label}, AUROC ${formatAuroc(c.auroc)}`)
+  const summary = `${kind === 'roc' ? 'ROC' : 'Precision-recall'} curves of ${curves.length} OOD score${curves.length === 1 ? '' : 's'}: ${curves
+    .map((c) => `${c.label}, ${spec.area} ${formatArea(c.area)}`)
     .join('; ')}.`;
 
   return (
     <figure className="chart" style={{ fontSize: FONT.label }}>
       {title && <figcaption className="chart-title" style={{ fontSize: FONT.title }}>{title}</figcaption>}
       <svg
+        ref={svgRef}
         className="chart-focusable"
         width={width}
         height={height}
@@ -97,29 +137,32 @@ export function RocChart({ curves, width = 440, height = width, title }: RocChar
       >
         <title>{summary}</title>
         <desc id={descId}>
-          False positive rate (in-distribution images flagged) on the horizontal axis, true positive rate (OOD images
-          flagged) on the vertical axis; the dotted diagonal is chance. Focus the chart and use the left and right
-          arrow keys to move along a curve, up and down to change curve.
+          {spec.xLabel} on the horizontal axis, {spec.yLabel} on the vertical axis; {spec.guide}. Focus the chart and
+          use the left and right arrow keys to move along a curve, up and down to change curve.
         </desc>
         <g transform={`translate(${MARGINS.left},${MARGINS.top})`}>
           <line
             className="chart-guide"
             x1={x(0)}
-            y1={y(0)}
+            y1={kind === 'roc' ? y(0) : y(0.5)}
             x2={x(1)}
-            y2={y(1)}
+            y2={kind === 'roc' ? y(1) : y(0.5)}
             strokeWidth={STROKE.guide}
             strokeDasharray="2 5"
           />
           <text
             className="chart-hint"
-            transform={`translate(${x(0.62)},${y(0.56)}) rotate(${(-Math.atan2(innerHeight, innerWidth) * 180) / Math.PI})`}
+            transform={
+              kind === 'roc'
+                ? `translate(${x(0.62)},${y(0.56)}) rotate(${(-Math.atan2(innerHeight, innerWidth) * 180) / Math.PI})`
+                : `translate(${x(0.5)},${y(0.5) + 18})`
+            }
             textAnchor="middle"
           >
             chance
           </text>
           {curves.map((c, i) => {
-            const style = seriesStyle(i);
+            const style = styleOf(i);
             return (
               <path
                 key={`${i}-${c.label}`}
@@ -135,7 +178,7 @@ export function RocChart({ curves, width = 440, height = width, title }: RocChar
           <g ref={xAxisRef} transform={`translate(0,${innerHeight})`} />
           <g ref={yAxisRef} />
           <text className="chart-axis-label" x={innerWidth / 2} y={innerHeight + 44} textAnchor="middle" fontSize={FONT.label}>
-            false positive rate (% of in-distribution flagged)
+            {spec.xLabel}
           </text>
           <text
             className="chart-axis-label"
@@ -143,7 +186,7 @@ export function RocChart({ curves, width = 440, height = width, title }: RocChar
             textAnchor="middle"
             fontSize={FONT.label}
           >
-            true positive rate (% of OOD flagged)
+            {spec.yLabel}
           </text>
           <rect
             className="chart-overlay"
@@ -154,9 +197,9 @@ export function RocChart({ curves, width = 440, height = width, title }: RocChar
           />
           {active && activePoint && readout && (
             <Tooltip
-              x={x(activePoint.fpr)}
-              y={y(activePoint.tpr)}
-              colour={seriesStyle(active.curve).colour}
+              x={x(activePoint.x)}
+              y={y(activePoint.y)}
+              colour={styleOf(active.curve).colour}
               lines={readout}
               innerWidth={innerWidth}
               innerHeight={innerHeight}
@@ -166,7 +209,7 @@ export function RocChart({ curves, width = 440, height = width, title }: RocChar
       </svg>
       <ul className="chart-legend">
         {curves.map((c, i) => {
-          const style = seriesStyle(i);
+          const style = styleOf(i);
           return (
             <li key={`${i}-${c.label}`}>
               <svg width={34} height={14} aria-hidden="true">
@@ -180,7 +223,7 @@ export function RocChart({ curves, width = 440, height = width, title }: RocChar
                   strokeDasharray={style.dash || undefined}
                 />
               </svg>
-              {c.label} (AUROC {formatAuroc(c.auroc)})
+              {c.label} ({spec.area} {formatArea(c.area)})
             </li>
           );
         })}
@@ -190,7 +233,7 @@ export function RocChart({ curves, width = 440, height = width, title }: RocChar
       </p>
     </figure>
   );
-}
+});
 
 function Tooltip({
   x,
@@ -228,7 +271,7 @@ function Tooltip({
 }
 
 /** The operating point in words; for a named bound or ratio the threshold is restated on the raw score. */
-function describePoint(label: string, p: { fpr: number; tpr: number; threshold: number }): string[] {
+function describePoint(label: string, p: CurvePoint, rates: (p: CurvePoint) => string): string[] {
   let rule: string;
   if (p.threshold === Infinity) rule = 'nothing flagged';
   else if (/^(L|LLR)>\d+$/.test(label)) {
@@ -236,12 +279,12 @@ function describePoint(label: string, p: { fpr: number; tpr: number; threshold: 
     const sign = oodScoreSign(label);
     rule = `flag if ${label} ${sign > 0 ? '≥' : '≤'} ${formatNats(sign * p.threshold)}`;
   } else rule = `flag if OOD score ≥ ${formatNats(p.threshold)}`;
-  return [label, `TPR ${formatPercent(p.tpr)} · FPR ${formatPercent(p.fpr)}`, rule];
+  return [label, rates(p), rule];
 }
 
 /** The point of any curve closest to (px, py) in pixels, so the pick matches what the eye sees. */
 function nearestPoint(
-  curves: RocCurve[],
+  curves: Curve[],
   x: (v: number) => number,
   y: (v: number) => number,
   px: number,
@@ -251,7 +294,7 @@ function nearestPoint(
   let bestDistance = Infinity;
   for (const [ci, c] of curves.entries()) {
     for (const [pi, p] of c.points.entries()) {
-      const d = (x(p.fpr) - px) ** 2 + (y(p.tpr) - py) ** 2;
+      const d = (x(p.x) - px) ** 2 + (y(p.y) - py) ** 2;
       if (d < bestDistance) {
         bestDistance = d;
         best = { curve: ci, index: pi };
@@ -263,8 +306,8 @@ function nearestPoint(
 
 const NAVIGATION_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'Escape']);
 
-/** Keyboard navigation: left/right along the curve (points run from (0,0) to (1,1)), up/down across curves. */
-function stepActive(curves: RocCurve[], active: Active | null, key: string, stride: number): Active | null {
+/** Keyboard navigation: left/right along the curve (points in threshold order), up/down across curves. */
+function stepActive(curves: Curve[], active: Active | null, key: string, stride: number): Active | null {
   if (key === 'Escape') return null;
   const current = active ?? { curve: 0, index: 0 };
   const points = curves[current.curve]?.points ?? [];
@@ -283,11 +326,11 @@ function stepActive(curves: RocCurve[], active: Active | null, key: string, stri
       const curve = (current.curve + (key === 'ArrowDown' ? 1 : -1) + curves.length) % curves.length;
       const target = curves[curve]?.points ?? [];
       if (target.length === 0) return active;
-      // Stay at about the same FPR on the other curve.
-      const fpr = points[current.index]?.fpr ?? 0;
+      // Stay at about the same horizontal position on the other curve.
+      const at = points[current.index]?.x ?? 0;
       let index = 0;
       for (const [i, p] of target.entries()) {
-        if (Math.abs(p.fpr - fpr) < Math.abs(target[index]!.fpr - fpr)) index = i;
+        if (Math.abs(p.x - at) < Math.abs(target[index]!.x - at)) index = i;
       }
       return { curve, index };
     }

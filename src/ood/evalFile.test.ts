@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { compareEvalFiles, compareEvalFilesInDetail, validateEvalFile, type EvalFile } from './evalFile.ts';
+import { auroc } from './metrics.ts';
+import { sortScoreNames } from './protocol.ts';
+
+function file(dataset: string, values: Record<string, number[]>): EvalFile {
+  const n = Object.values(values)[0]!.length;
+  return { model: 'm', dataset, split: 'test', importance_samples: 1, indices: Array.from({ length: n }, (_, i) => 100 + i), scores: values };
+}
+
+describe('comparing eval files', () => {
+  const inFile = file('a', { 'L>0': [-10, -11, -12, -13, -14, -15], 'LLR>0': [0, 0, 0, 0, 0, 0], 'LLR>1': [1, 2, 3, 4, 5, 6] });
+  const oodFile = file('b', { 'L>0': [-9, -8, -20], 'LLR>0': [0, 0, 0], 'LLR>1': [7, 8, 0] });
+
+  it('samples equal counts, keeps positions and raw values aligned, and skips LLR>0', () => {
+    const detail = compareEvalFilesInDetail(inFile, oodFile, 3);
+    expect(detail.map((c) => c.name)).toEqual(['L>0', 'LLR>1']);
+    for (const c of detail) {
+      expect(c.n).toBe(3);
+      expect(c.inPositions.length).toBe(3);
+      expect(Array.from(c.oodPositions)).toEqual([0, 1, 2]);
+      c.inPositions.forEach((p, i) => expect(c.inValues[i]).toBe(inFile.scores[c.name]![p]));
+    }
+  });
+
+  it('scores bounds by -L and ratios by +LLR, and the summary matches the curves', () => {
+    const [bound, ratio] = compareEvalFilesInDetail(inFile, oodFile, 3);
+    const negate = (v: Float64Array) => v.map((x) => -x);
+    expect(bound!.auroc).toBeCloseTo(auroc(negate(bound!.inValues), negate(bound!.oodValues)), 12);
+    expect(ratio!.auroc).toBeCloseTo(auroc(ratio!.inValues, ratio!.oodValues), 12);
+    // OOD LLR>1 values 7 and 8 beat every in-distribution value; 0 beats none: AUROC 2/3.
+    expect(ratio!.auroc).toBeCloseTo(2 / 3, 12);
+    expect(ratio!.roc[0]).toEqual({ threshold: Infinity, fpr: 0, tpr: 0 });
+    expect(ratio!.roc.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
+    expect(compareEvalFiles(inFile, oodFile, 3)['LLR>1']).toEqual({ auroc: ratio!.auroc, auprc: ratio!.auprc, fpr80: ratio!.fpr80, n: 3 });
+  });
+
+  it('refuses a file whose score arrays do not match its indices', () => {
+    expect(() => validateEvalFile({ ...inFile, scores: { 'L>0': [1] } }, 'x.json')).toThrow(/x.json: score L>0 has 1 values for 6 examples/);
+  });
+});
+
+describe('score order', () => {
+  it('puts bounds before ratios, each by k, numerically', () => {
+    expect(sortScoreNames(['LLR>2', 'L>10', 'L>2', 'LLR>1', 'L>0'])).toEqual(['L>0', 'L>2', 'L>10', 'LLR>1', 'LLR>2']);
+    expect(() => sortScoreNames(['ELBO'])).toThrow(/unknown score name/);
+  });
+});
