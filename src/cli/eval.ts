@@ -1,5 +1,5 @@
 /**
- * npm run eval -- --model models/<name> [--ood mnist,...] [--samples S] [--n N] [--train-n N]
+ * npm run eval -- --model models/<name>|<file>.hvae [--ood mnist,...] [--samples S] [--n N] [--train-n N]
  *
  * Per-example scores (every L>k and LLR>k, nats) on the in-distribution test split, a seeded
  * sample of its train split, and each OOD test split; one JSON per (dataset, split, S) under
@@ -19,7 +19,7 @@ import { evalFileName, type EvalFile } from '../ood/evalFile.ts';
 import { sampleIndices } from '../ood/protocol.ts';
 import { mulberry32 } from '../data/random.ts';
 import { num, parseArgs, runMain, str, UsageError } from './args.ts';
-import { loadModelDir, writeAtomic } from './modelFiles.ts';
+import { loadModelDir, modelDirFor, writeAtomic } from './modelFiles.ts';
 import { Progress } from './progress.ts';
 import { writeReport } from './report.ts';
 
@@ -53,7 +53,7 @@ async function scoreSplit(model: Hvae, modelName: string, dir: string, dataset: 
   }
   const L = model.numLatentLayers;
   const chunk = samples >= 100 ? 50 : 500;
-  const progress = new Progress(`${dataset}/${split} S=${samples}`, indices.length);
+  const progress = new Progress(`${dataset}/${split} S=${samples}`, indices.length, 'img', partial.done);
   for (let start = partial.done; start < indices.length; start += chunk) {
     const count = Math.min(chunk, indices.length - start);
     const s: Scores = await scoreImages(
@@ -79,7 +79,8 @@ async function scoreSplit(model: Hvae, modelName: string, dir: string, dataset: 
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
-  const modelDir = str(a, 'model');
+  // An exported .hvae file is unpacked into a folder beside it, which then holds the eval results.
+  const modelDir = await modelDirFor(str(a, 'model'));
   const samples = num(a, 'samples', 1);
   const n = num(a, 'n', 10000);
   const trainN = num(a, 'train-n', n);

@@ -7,6 +7,8 @@ export class Progress {
     private readonly label: string,
     private readonly total: number,
     private readonly unit = 'img',
+    /** Work already done before this process started (a resumed run): not counted in the rate. */
+    private readonly resumedAt = 0,
   ) {}
 
   update(done: number, extra = ''): void {
@@ -14,7 +16,7 @@ export class Progress {
     if (now - this.lastPrint < 500 && done < this.total) return;
     this.lastPrint = now;
     const secs = (now - this.start) / 1000;
-    const rate = done / Math.max(secs, 1e-9);
+    const rate = (done - this.resumedAt) / Math.max(secs, 1e-9);
     const eta = rate > 0 ? (this.total - done) / rate : Infinity;
     const frac = this.total > 0 ? done / this.total : 1;
     const width = 24;

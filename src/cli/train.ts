@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   while (loop.epoch < settings.epochs) {
     const epoch = loop.epoch;
     const perm = permutation(nTrain, settings.seed * 7919 + epoch);
-    const progress = new Progress(`epoch ${epoch + 1}/${settings.epochs}`, nBatches * B);
+    const progress = new Progress(`epoch ${epoch + 1}/${settings.epochs}`, nBatches * B, 'img', loop.batch * B);
     const sums = { loss: 0, elbo: 0, logPx: 0, kl: new Array<number>(model.numLatentLayers).fill(0), n: 0 };
     const t0 = Date.now();
     for (let b = loop.batch; b < nBatches; b++) {
