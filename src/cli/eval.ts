@@ -53,7 +53,8 @@ async function scoreSplit(model: Hvae, modelName: string, dir: string, dataset: 
   }
   const L = model.numLatentLayers;
   const chunk = samples >= 100 ? 50 : 500;
-  const progress = new Progress(`${dataset}/${split} S=${samples}`, indices.length, 'img', partial.done);
+  const resumedAt = partial.done;
+  const progress = new Progress(`${dataset}/${split} S=${samples}`, indices.length, 'img', resumedAt);
   for (let start = partial.done; start < indices.length; start += chunk) {
     const count = Math.min(chunk, indices.length - start);
     const s: Scores = await scoreImages(
@@ -74,7 +75,7 @@ async function scoreSplit(model: Hvae, modelName: string, dir: string, dataset: 
   const file: EvalFile = { model: modelName, dataset, split, importance_samples: samples, indices, scores: partial.scores };
   await writeAtomic(out, JSON.stringify(file));
   await rm(partialPath, { force: true });
-  console.error(`${basename(out)}: ${indices.length} images in ${seconds.toFixed(0)} s (${(indices.length / seconds).toFixed(1)} images/s)`);
+  console.error(`${basename(out)}: ${indices.length - resumedAt} images in ${seconds.toFixed(0)} s (${((indices.length - resumedAt) / seconds).toFixed(1)} images/s)`);
 }
 
 async function main(): Promise<void> {
