@@ -1,5 +1,5 @@
 /**
- * npm run score -- --model models/<name> [--samples S] [--seed N | --deterministic] a.png b.jpg ...
+ * npm run score -- --model models/<name>|<file>.hvae [--samples S] [--seed N | --deterministic] a.png b.jpg ...
  * Converts each image as the app converts uploads (crop, scale to 20 px, centre of mass,
  * automatic inversion, then the fixed binarisation of toModelPixels) and prints one JSON
  * object per file: every L>k and LLR>k in nats and bits/dim. A file that cannot be read gets
@@ -10,7 +10,7 @@ import { bitsPerDim, imagesToTensor, scoreAll } from '../hvae/bounds.ts';
 import { preprocessImage } from '../data/preprocess.ts';
 import { toModelPixels } from '../data/binarize.ts';
 import { bool, num, parseArgs, runMain, str, UsageError } from './args.ts';
-import { loadModelDir } from './modelFiles.ts';
+import { loadModel } from './modelFiles.ts';
 import { readImageFile } from './imageFiles.ts';
 
 async function main(): Promise<void> {
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const invert = invertFlag === undefined || invertFlag === 'auto' ? 'auto' : invertFlag === true || invertFlag === 'true';
   if (a.positional.length === 0) throw new UsageError('give one or more image files');
   await initNodeBackend();
-  const { model } = await loadModelDir(modelDir);
+  const { model } = await loadModel(modelDir);
   const t0 = performance.now();
   let scored = 0;
   for (const path of a.positional) {
