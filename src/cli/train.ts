@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { initNodeBackend } from '../backend/node.ts';
 import { configByName } from '../hvae/config.ts';
 import { Hvae } from '../hvae/model.ts';
-import { NonFiniteLossError, Trainer, scheduleAt, type Schedule } from '../hvae/training.ts';
+import { NonFiniteLossError, StepStatsMean, Trainer, scheduleAt, type Schedule } from '../hvae/training.ts';
 import { bitsPerDim, imagesToTensor, scoreImages } from '../hvae/bounds.ts';
 import { loadDataset } from '../data/nodeFiles.ts';
 import { binarize } from '../data/binarize.ts';
-import { mulberry32 } from '../data/random.ts';
-import { auroc } from '../ood/metrics.ts';
+import { batchesPerEpoch, epochPermutation, trainingBatch } from '../data/trainingBatches.ts';
+import { aurocByScore } from '../ood/scoreAurocs.ts';
 import { bool, num, parseArgs, runMain, str, UsageError } from './args.ts';
 import { hasCheckpoint, loadCheckpoint, restoreTrainer, saveCheckpoint, type LoopState } from './checkpoint.ts';
 import { saveModelDir } from './modelFiles.ts';
@@ -67,24 +67,6 @@ function settingsFromArgs(argv: string[]): { settings: Settings; run: string; re
   return { settings, run: str(a, 'run', `runs/${config}-${dataset}`), resume: bool(a, 'resume') };
 }
 
-/** Seed of the dynamic binarisation of one batch: fixed by (run seed, epoch, batch), so a resumed run replays it. */
-function batchSeed(seed: number, epoch: number, batch: number): number {
-  return (seed * 1_000_003 + epoch * 10_007 + batch) >>> 0;
-}
-
-function permutation(n: number, seed: number): Uint32Array {
-  const rand = mulberry32(seed);
-  const p = new Uint32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
-}
-
 async function main(): Promise<void> {
   const { settings: fresh, run, resume } = settingsFromArgs(process.argv.slice(2));
   const backend = await initNodeBackend();
@@ -113,7 +95,7 @@ async function main(): Promise<void> {
   const nTrain = settings.trainLimit > 0 ? Math.min(settings.trainLimit, train.count) : train.count;
   const D = 28 * 28;
   const B = settings.batch;
-  const nBatches = Math.floor(nTrain / B);
+  const nBatches = batchesPerEpoch(nTrain, B);
 
   if (!ckptDir) {
     // Data-dependent init on one binarised batch of the training data.
@@ -148,13 +130,12 @@ async function main(): Promise<void> {
   const batchBuf = new Float32Array(B * D);
   while (loop.epoch < settings.epochs) {
     const epoch = loop.epoch;
-    const perm = permutation(nTrain, settings.seed * 7919 + epoch);
+    const order = epochPermutation(nTrain, settings.seed, epoch);
     const progress = new Progress(`epoch ${epoch + 1}/${settings.epochs}`, nBatches * B, 'img', loop.batch * B);
-    const sums = { loss: 0, elbo: 0, logPx: 0, kl: new Array<number>(model.numLatentLayers).fill(0), n: 0 };
+    const sums = new StepStatsMean(model.numLatentLayers);
     const t0 = Date.now();
     for (let b = loop.batch; b < nBatches; b++) {
-      for (let i = 0; i < B; i++) batchBuf.set(train.images.subarray(perm[b * B + i]! * D, (perm[b * B + i]! + 1) * D), i * D);
-      const x = imagesToTensor(binarize(batchBuf, batchSeed(settings.seed, epoch, b)), B);
+      const x = imagesToTensor(trainingBatch(train.images, D, order, b, batchBuf, settings.seed, epoch), B);
       const { beta, freeBits } = scheduleAt(settings.schedule, epoch + b / nBatches);
       let stats;
       try {
@@ -174,12 +155,9 @@ async function main(): Promise<void> {
       loop.step++;
       // The step is synchronous: yield so that a Ctrl-C handler can run between batches.
       await new Promise((resolve) => setImmediate(resolve));
-      sums.loss += stats.loss;
-      sums.elbo += stats.elbo;
-      sums.logPx += stats.logPxGivenZ;
-      stats.kl.forEach((v, i) => (sums.kl[i]! += v));
-      sums.n++;
-      progress.update((b + 1) * B, `elbo ${(sums.elbo / sums.n).toFixed(1)} kl ${sums.kl.map((v) => (v / sums.n).toFixed(1)).join('/')}`);
+      sums.add(stats);
+      const running = sums.mean();
+      progress.update((b + 1) * B, `elbo ${running.elbo.toFixed(1)} kl ${running.kl.map((v) => v.toFixed(1)).join('/')}`);
       if (stopRequested) {
         loop.batch = b + 1;
         loop.elapsedSeconds += (Date.now() - t0) / 1000;
@@ -205,13 +183,9 @@ async function main(): Promise<void> {
     loop.elapsedSeconds += (Date.now() - t0) / 1000;
 
     const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
-    const oodAuroc: Record<string, number> = {};
-    sIn.bounds.forEach((b, k) => (oodAuroc[`L>${k}`] = auroc(b.map((v) => -v), sOod.bounds[k]!.map((v) => -v))));
-    sIn.ratios.forEach((r, k) => {
-      if (k > 0) oodAuroc[`LLR>${k}`] = auroc(r, sOod.ratios[k]!);
-    });
-    const n = sums.n || 1;
-    const trainElbo = sums.elbo / n;
+    const oodAuroc = aurocByScore(sIn, sOod);
+    const trainMeans = sums.mean();
+    const trainElbo = trainMeans.elbo;
     const testElbo = mean(sIn.bounds[0]!);
     const sched = scheduleAt(settings.schedule, loop.epoch);
     const record = {
@@ -219,8 +193,8 @@ async function main(): Promise<void> {
       step: loop.step,
       train_elbo_nats: trainElbo,
       train_bpd: bitsPerDim(trainElbo, D),
-      train_loss: sums.loss / n,
-      train_kl_per_layer: sums.kl.map((v) => v / n),
+      train_loss: trainMeans.loss,
+      train_kl_per_layer: trainMeans.kl,
       test_elbo_nats: testElbo,
       test_bpd: bitsPerDim(testElbo, D),
       test_bounds_nats: sIn.bounds.map(mean),

@@ -138,3 +138,34 @@ export class Trainer {
     if (this.ema) for (const v of this.ema.values()) v.dispose();
   }
 }
+
+/** Running means of the step statistics, e.g. over an epoch. */
+export class StepStatsMean {
+  private n = 0;
+  private loss = 0;
+  private elbo = 0;
+  private logPx = 0;
+  private readonly kl: number[];
+
+  constructor(numLatentLayers: number) {
+    this.kl = new Array<number>(numLatentLayers).fill(0);
+  }
+
+  add(s: StepStats): void {
+    this.n++;
+    this.loss += s.loss;
+    this.elbo += s.elbo;
+    this.logPx += s.logPxGivenZ;
+    s.kl.forEach((v, i) => (this.kl[i]! += v));
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  /** Means so far (zeros before the first step). */
+  mean(): { loss: number; elbo: number; logPxGivenZ: number; kl: number[] } {
+    const n = this.n || 1;
+    return { loss: this.loss / n, elbo: this.elbo / n, logPxGivenZ: this.logPx / n, kl: this.kl.map((v) => v / n) };
+  }
+}
