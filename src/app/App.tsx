@@ -1,12 +1,14 @@
 import { useEffect, type ReactNode } from 'react';
 import { Playground } from './pages/Playground.tsx';
 import { Evaluation } from './pages/Evaluation.tsx';
+import { Train } from './pages/Train.tsx';
 import { PAGES, syncHashWithStore, useView, type PageName } from './store.ts';
 
 /** Title in the navigation bar and the page itself, per page name. */
 const PAGE_VIEWS: Record<PageName, { title: string; render: () => ReactNode }> = {
   play: { title: 'Playground', render: () => <Playground /> },
   eval: { title: 'Evaluation', render: () => <Evaluation /> },
+  train: { title: 'Train', render: () => <Train /> },
 };
 
 export function App() {

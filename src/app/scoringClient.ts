@@ -49,7 +49,12 @@ export class ScoringClient {
   }
 
   async init(modelUrl: string, backend: BackendChoice): Promise<Ready> {
-    return (await this.request({ type: 'init', modelUrl, backend })) as Ready;
+    return (await this.request({ type: 'init', source: { url: modelUrl }, backend })) as Ready;
+  }
+
+  /** Loads a model from the bytes of a .hvae file (a model kept in this browser). */
+  async initFromFile(name: string, file: ArrayBuffer, backend: BackendChoice): Promise<Ready> {
+    return (await this.request({ type: 'init', source: { name, file }, backend })) as Ready;
   }
 
   async score(image: Float32Array, settings: ScoreSettings, reconstructions = true, background = false): Promise<Scored> {

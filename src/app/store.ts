@@ -10,7 +10,7 @@ import type { LowerLatents } from '../hvae/model.ts';
 export type InvertChoice = 'auto' | 'on' | 'off';
 
 /** The pages, in the order of the navigation bar; the first is the default. */
-export const PAGES = ['play', 'eval'] as const;
+export const PAGES = ['play', 'eval', 'train'] as const;
 export type PageName = (typeof PAGES)[number];
 const isPage = (v: string | null): v is PageName => (PAGES as readonly (string | null)[]).includes(v);
 

@@ -10,8 +10,11 @@ export interface ScoreSettings {
   seed: number | null;
 }
 
+/** A shipped model's model.json URL, or the bytes of a .hvae file kept in the browser (named for messages). */
+export type ModelSource = { url: string } | { name: string; file: ArrayBuffer };
+
 export type WorkerRequest =
-  | { type: 'init'; id: number; backend: BackendChoice; modelUrl: string }
+  | { type: 'init'; id: number; backend: BackendChoice; source: ModelSource }
   /** `background` requests (figure rows, benchmarks) wait while interactive ones are queued. */
   | { type: 'score'; id: number; image: Float32Array; settings: ScoreSettings; reconstructions: boolean; background?: boolean }
   | { type: 'samplePrior'; id: number; count: number; seed: number; lowerLatents: LowerLatents }
@@ -28,6 +31,7 @@ export interface ImageScores {
 }
 
 export interface ModelInfo {
+  /** The URL or the name it was loaded from. */
   url: string;
   config: HvaeConfig;
   meta: Record<string, unknown>;
@@ -43,3 +47,93 @@ export type WorkerResponse =
   | { type: 'batchScores'; id: number; bounds: Float64Array[]; ratios: Float64Array[]; ms: number }
   | { type: 'backendLost'; reason: string; backend: BackendName }
   | { type: 'error'; id: number; message: string };
+
+/* Training: the page runs one training at a time in its own worker, and can pause, resume or stop it between batches. */
+
+export interface TrainSettings {
+  epochs: number;
+  /** Images per step; a smaller training set uses all of its images per step. */
+  batchSize: number;
+  learningRate: number;
+  /** Free-bits budget lambda in nats, shared by the latent layers: held for the first half of the epochs, then annealed to 0. */
+  freeBits: number;
+  /** KL warm-up: the KL weight beta rises from 0 to 1 over this many epochs (0 = off). */
+  warmupEpochs: number;
+  /** Clip the global gradient norm (0 = off). */
+  clipNorm: number;
+  seed: number;
+}
+
+/** Where training starts: a new model of a configuration, or a model to fine-tune (shipped, or kept in the browser). */
+export type TrainStart = { kind: 'scratch'; config: HvaeConfig } | { kind: 'model'; name: string; source: ModelSource };
+
+export interface TrainData {
+  /** count * 784 grey values in [0, 1]; every batch gets a fresh Bernoulli binarisation. */
+  images: Float32Array;
+  count: number;
+  /** The dataset name written into the model ('fashionmnist', 'mnist', or 'custom' for drawings and uploads). */
+  dataset: string;
+  /** For the model's metadata, e.g. "500 FashionMNIST training images". */
+  description: string;
+}
+
+/** Held-out images scored after every epoch: the AUROC of each score, in-distribution vs OOD. */
+export interface HeldOutSets {
+  inName: string;
+  inImages: Float32Array;
+  inCount: number;
+  oodName: string;
+  oodImages: Float32Array;
+  oodCount: number;
+}
+
+export type TrainingRequest =
+  | { type: 'start'; backend: BackendChoice; from: TrainStart; data: TrainData; heldOut: HeldOutSets | null; settings: TrainSettings }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
+
+export interface StepReport {
+  /** 0-based epoch, and the number of batches of it done so far. */
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  /** Steps done in this training. */
+  step: number;
+  loss: number;
+  /** Mean ELBO of the batch in nats (one sample). */
+  elbo: number;
+  /** Mean KL per latent layer in nats, z1 first. */
+  kl: number[];
+  beta: number;
+  freeBits: number;
+  /** Time of this step, and images per second over the training so far (pauses excluded). */
+  ms: number;
+  imagesPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface EpochReport {
+  /** Epochs completed (1 after the first). */
+  epoch: number;
+  trainElbo: number;
+  trainLoss: number;
+  trainKl: number[];
+  /** Scores of the held-out sets after this epoch; null when there are none. */
+  heldOut: { elbo: number; kl: number[]; auroc: Record<string, number> } | null;
+  /** Seconds of training and of held-out scoring in this epoch. */
+  trainSeconds: number;
+  evalSeconds: number;
+}
+
+export type TrainingResponse =
+  | { type: 'started'; backend: BackendName; tried: BackendAttempt[]; numParams: number; numLatentLayers: number; dims: number; batchSize: number; batchesPerEpoch: number }
+  | { type: 'step'; report: StepReport }
+  | { type: 'epoch'; report: EpochReport }
+  | { type: 'paused' }
+  | { type: 'resumed' }
+  /** The trained model as a .hvae file. */
+  | { type: 'finished'; outcome: 'completed' | 'stopped'; file: ArrayBuffer }
+  /** The loss turned NaN or infinite: the last good weights are restored and returned. */
+  | { type: 'diverged'; message: string; file: ArrayBuffer }
+  | { type: 'error'; message: string };

@@ -9,6 +9,7 @@ import { initBrowserBackend, onWebGPUDeviceLost, type BackendName } from '../bac
 import { imagesToTensor, scoreAll, scoreImages } from '../hvae/bounds.ts';
 import type { Hvae } from '../hvae/model.ts';
 import { NoiseSource } from '../hvae/noise.ts';
+import { unpackModelFile } from '../hvae/modelFile.ts';
 import { deserializeModel, fetchModelFiles, type ModelJson } from '../hvae/weightsIo.ts';
 import type { ImageScores, ModelInfo, ScoreSettings, WorkerRequest, WorkerResponse } from './protocol.ts';
 
@@ -55,8 +56,9 @@ async function timeScoring(m: Hvae): Promise<number> {
 }
 
 async function init(req: Extract<WorkerRequest, { type: 'init' }>): Promise<void> {
-  const fetched = await fetchModelFiles(req.modelUrl);
-  source = { url: req.modelUrl, ...fetched };
+  const from = req.source;
+  const files = 'url' in from ? await fetchModelFiles(from.url) : unpackModelFile(new Uint8Array(from.file), from.name);
+  source = { url: 'url' in from ? from.url : from.name, ...files };
   const status = await initBrowserBackend(req.backend);
   const m = buildModel();
   const msPerScore = await timeScoring(m);
@@ -70,7 +72,7 @@ async function init(req: Extract<WorkerRequest, { type: 'init' }>): Promise<void
     post({ type: 'backendLost', reason: result.reason, backend: result.status.name });
   });
   const info: ModelInfo = {
-    url: req.modelUrl,
+    url: source.url,
     config: m.config,
     meta: source.json.meta,
     numLatentLayers: m.numLatentLayers,

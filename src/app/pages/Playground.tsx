@@ -12,6 +12,7 @@ import type { EvalFile } from '../../ood/evalFile.ts';
 import { oodScoreSign } from '../../ood/protocol.ts';
 import { fetchEvalFile, fetchGallery, fetchModelIndex, modelUrl, type GallerySet, type ModelEntry } from '../assets.ts';
 import { ScoringClient, type ImageScores } from '../scoringClient.ts';
+import { isLocalModel, listLocalModels, loadLocalModel, localKey, localName, type LocalModelSummary } from '../localModels.ts';
 import { useInView } from '../useInView.ts';
 import { SAMPLE_CHOICES, useView, type InvertChoice } from '../store.ts';
 import { DrawingPad, type DrawingPadHandle } from '../components/DrawingPad.tsx';
@@ -50,6 +51,7 @@ function referenceFileFor(entry: ModelEntry, dataset: string, samples: number): 
 export function Playground() {
   const view = useView();
   const [models, setModels] = useState<ModelEntry[] | null>(null);
+  const [localModels, setLocalModels] = useState<LocalModelSummary[]>([]);
   const [model, setModel] = useState<ModelInfo | null>(null);
   const [backendLine, setBackendLine] = useState('Starting the scoring worker…');
   const [msPerScore, setMsPerScore] = useState<number | null>(null);
@@ -77,6 +79,8 @@ export function Playground() {
       (e: Error) => setMessage(e.message),
     );
     fetchGallery().then(setGallery, (e: Error) => setMessage(e.message));
+    // Models trained or imported on the Train page; a browser without IndexedDB simply has none.
+    listLocalModels().then(setLocalModels, () => setLocalModels([]));
   }, []);
 
   // One worker per (model, backend choice): it loads the weights and picks the backend.
@@ -90,7 +94,11 @@ export function Playground() {
     setModel(null);
     setResult(null);
     setBackendLine('Loading the model…');
-    client.init(modelUrl(view.model), view.backend).then(
+    const key = view.model;
+    const ready = isLocalModel(key)
+      ? loadLocalModel(localName(key)).then((file) => client.initFromFile(localName(key), file, view.backend))
+      : client.init(modelUrl(key), view.backend);
+    ready.then(
       (r) => {
         setModel(r.model);
         setMsPerScore(r.msPerScore);
@@ -249,13 +257,22 @@ export function Playground() {
       <section className="controls" aria-label="Settings">
         <label>
           Model{' '}
-          <select value={view.model ?? ''} onChange={(e) => view.set({ model: e.target.value })} disabled={!models?.length}>
+          <select value={view.model ?? ''} onChange={(e) => view.set({ model: e.target.value })} disabled={!models?.length && !localModels.length}>
             {models?.map((m) => (
               <option key={m.name} value={m.name}>
                 {m.name}
                 {m.dataset ? ` (trained on ${m.dataset})` : ''}
               </option>
             ))}
+            {localModels.length > 0 && (
+              <optgroup label="Kept in this browser (Train page)">
+                {localModels.map((m) => (
+                  <option key={m.name} value={localKey(m.name)}>
+                    {m.name} (trained on {m.dataset})
+                  </option>
+                ))}
+              </optgroup>
+            )}
           </select>
         </label>
         <label>
