@@ -98,6 +98,13 @@ export class ScoringClient {
     return { bounds: r.bounds, ratios: r.ratios };
   }
 
+  /** Posterior means per latent layer of a batch of images (count x 784 pixels); z1 first. */
+  async posteriorMeans(images: Float32Array, count: number): Promise<{ layers: Float32Array[]; shapes: number[][] }> {
+    const r = await this.request({ type: 'posteriorMeans', images, count });
+    if (r.type !== 'posteriorMeans') throw new Error(`the scoring worker answered ${r.type} to a request for posterior means`);
+    return { layers: r.layers, shapes: r.shapes };
+  }
+
   terminate(): void {
     this.worker.terminate();
     for (const p of this.pending.values()) p.reject(new Error('the scoring worker was stopped'));

@@ -18,7 +18,9 @@ export type WorkerRequest =
   /** `background` requests (figure rows, benchmarks) wait while interactive ones are queued. */
   | { type: 'score'; id: number; image: Float32Array; settings: ScoreSettings; reconstructions: boolean; background?: boolean }
   | { type: 'samplePrior'; id: number; count: number; seed: number; lowerLatents: LowerLatents }
-  | { type: 'scoreBatch'; id: number; images: Float32Array; count: number; settings: ScoreSettings };
+  | { type: 'scoreBatch'; id: number; images: Float32Array; count: number; settings: ScoreSettings }
+  /** The mean of q(z_i | .) per latent layer for a batch, every latent at its mean (the paper's Figure 2 compares them across models). */
+  | { type: 'posteriorMeans'; id: number; images: Float32Array; count: number };
 
 /** Scores of one image: index k of bounds/ratios is L>k / LLR>k in nats. */
 export interface ImageScores {
@@ -45,6 +47,8 @@ export type WorkerResponse =
   | { type: 'scores'; id: number; scores: ImageScores; ms: number; backend: BackendName }
   | { type: 'priorSamples'; id: number; images: Float32Array[]; ms: number }
   | { type: 'batchScores'; id: number; bounds: Float64Array[]; ratios: Float64Array[]; ms: number }
+  /** layers[i]: count x (shapes[i] elements) values of z_{i+1}, NHWC for a conv latent; z1 first. */
+  | { type: 'posteriorMeans'; id: number; layers: Float32Array[]; shapes: number[][]; ms: number }
   | { type: 'backendLost'; reason: string; backend: BackendName }
   | { type: 'error'; id: number; message: string };
 

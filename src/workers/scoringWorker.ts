@@ -45,6 +45,24 @@ async function scoreOne(m: Hvae, image: Float32Array, settings: ScoreSettings, r
   }
 }
 
+/** Posterior means of every latent layer, in batches of 100 images to bound the activations' memory. */
+async function posteriorMeans(m: Hvae, images: Float32Array, count: number): Promise<{ layers: Float32Array[]; shapes: number[][] }> {
+  const shapes = m.stages.map((st) => st.latentShape);
+  const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
+  const layers = sizes.map((n) => new Float32Array(count * n));
+  for (let start = 0; start < count; start += 100) {
+    const n = Math.min(100, count - start);
+    const x = imagesToTensor(images.subarray(start * m.dims, (start + n) * m.dims), n, m.config.inputShape);
+    // k = 0 with zero noise: every z_i is the mean of its q, and generation uses exactly those.
+    const means = tf.tidy(() => m.run(x, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(null) }).latents);
+    x.dispose();
+    const data = await Promise.all(means.map((z) => z.data() as Promise<Float32Array>));
+    means.forEach((z) => z.dispose());
+    data.forEach((d, i) => layers[i]!.set(d, start * sizes[i]!));
+  }
+  return { layers, shapes };
+}
+
 /** Time of one full scoring (all k, S = 1) of a blank image after a warm-up that compiles the kernels. */
 async function timeScoring(m: Hvae): Promise<number> {
   const blank = new Float32Array(m.dims);
@@ -96,6 +114,9 @@ async function handle(req: WorkerRequest): Promise<void> {
     s.dispose();
     const images = Array.from({ length: req.count }, (_, i) => data.slice(i * m.dims, (i + 1) * m.dims));
     post({ type: 'priorSamples', id: req.id, images, ms: performance.now() - t });
+  } else if (req.type === 'posteriorMeans') {
+    const { layers, shapes } = await posteriorMeans(m, req.images, req.count);
+    post({ type: 'posteriorMeans', id: req.id, layers, shapes, ms: performance.now() - t }, layers.map((l) => l.buffer));
   } else {
     const s = await scoreImages(m, req.images, req.count, req.settings, 100);
     post({ type: 'batchScores', id: req.id, bounds: s.bounds, ratios: s.ratios, ms: performance.now() - t });
