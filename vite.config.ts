@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -110,8 +111,91 @@ function testImages(): Plugin {
   };
 }
 
+/** Files of the public folder (copied into the build as they are), relative to it. */
+function publicFiles(dir = 'public'): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p).split('\\').join('/'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * The service worker's code: on install it fetches every file of the build into a cache named by the
+ * build's version; afterwards it answers from that cache first, so a reload with no network still
+ * loads the app, its models, the gallery and the test images (lecture halls have bad wifi). A new
+ * build has a new version: its worker fills a new cache and deletes the old one.
+ */
+const SERVICE_WORKER_BODY = `
+const CACHE = 'hvae-ood-' + VERSION;
+const MATCH = { ignoreSearch: true, ignoreVary: true };
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => cache.addAll(FILES.map((f) => new Request(f, { cache: 'reload' }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('hvae-ood-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  event.respondWith(
+    caches.open(CACHE).then(async (cache) => {
+      // The query (e.g. ?bench) does not change a file; a Vary header (e.g. Origin) must not hide one.
+      const hit = (await cache.match(request, MATCH)) ?? (request.mode === 'navigate' ? await cache.match('./', MATCH) : undefined);
+      return hit ?? fetch(request);
+    }),
+  );
+});
+`;
+
+/**
+ * Emits sw.js with the build's file list (the bundle, the models, the test images and the public
+ * folder) and a version hash of their contents. Registered by src/app/offline.ts in production builds.
+ */
+function offlineCache(): Plugin {
+  return {
+    name: 'offline-cache',
+    apply: 'build',
+    generateBundle: {
+      // After the other plugins have emitted the models, the test images and index.html.
+      order: 'post',
+      handler(_options, bundle) {
+        const hash = createHash('sha256');
+        const files: string[] = [];
+        for (const [fileName, out] of Object.entries(bundle)) {
+          if (fileName.endsWith('.map')) continue;
+          files.push(fileName);
+          hash.update(fileName).update(out.type === 'chunk' ? out.code : out.source);
+        }
+        for (const f of publicFiles()) {
+          files.push(f);
+          hash.update(f).update(readFileSync(join('public', f)));
+        }
+        files.sort();
+        const version = hash.digest('hex').slice(0, 16);
+        const source = `const VERSION = ${JSON.stringify(version)};\nconst FILES = ${JSON.stringify(['./', ...files])};\n${SERVICE_WORKER_BODY}`;
+        this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), shippedModels(), testImages()],
+  plugins: [react(), shippedModels(), testImages(), offlineCache()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   server: { host: true },
