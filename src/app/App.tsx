@@ -1,13 +1,15 @@
 import { useEffect, type ReactNode } from 'react';
 import { Playground } from './pages/Playground.tsx';
 import { Evaluation } from './pages/Evaluation.tsx';
+import { Lecture } from './pages/Lecture.tsx';
 import { Train } from './pages/Train.tsx';
 import { PAGES, syncHashWithStore, useView, type PageName } from './store.ts';
 
-/** Title in the navigation bar and the page itself, per page name. */
-const PAGE_VIEWS: Record<PageName, { title: string; render: () => ReactNode }> = {
+/** Title in the navigation bar and the page itself, per page name; `bare` pages fill the window without the header. */
+const PAGE_VIEWS: Record<PageName, { title: string; render: () => ReactNode; bare?: boolean }> = {
   play: { title: 'Playground', render: () => <Playground /> },
   eval: { title: 'Evaluation', render: () => <Evaluation /> },
+  lecture: { title: 'Lecture', render: () => <Lecture />, bare: true },
   train: { title: 'Train', render: () => <Train /> },
 };
 
@@ -15,6 +17,7 @@ export function App() {
   useEffect(() => syncHashWithStore(), []);
   const page = useView((v) => v.page);
   const set = useView((v) => v.set);
+  if (PAGE_VIEWS[page].bare) return PAGE_VIEWS[page].render();
   return (
     <main>
       <header>

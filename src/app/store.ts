@@ -1,7 +1,8 @@
 /**
  * The app's state, mirrored in the URL hash so that a link reproduces the view: the page, and
  * the playground's model, backend, importance samples S, false-positive rate, lower-latent mode,
- * deterministic scoring, inversion and the chosen gallery image.
+ * deterministic scoring, inversion and the chosen gallery image; the lecture's slide and whether
+ * this window is the presenter view.
  */
 import { create } from 'zustand';
 import { isBackendName, type BackendChoice } from '../backend/backendNames.ts';
@@ -10,7 +11,7 @@ import type { LowerLatents } from '../hvae/model.ts';
 export type InvertChoice = 'auto' | 'on' | 'off';
 
 /** The pages, in the order of the navigation bar; the first is the default. */
-export const PAGES = ['play', 'eval', 'train'] as const;
+export const PAGES = ['play', 'eval', 'lecture', 'train'] as const;
 export type PageName = (typeof PAGES)[number];
 const isPage = (v: string | null): v is PageName => (PAGES as readonly (string | null)[]).includes(v);
 
@@ -29,6 +30,10 @@ export interface ViewState {
   deterministic: boolean;
   invert: InvertChoice;
   gallery: GalleryPick | null;
+  /** The lecture's slide, from 1. */
+  slide: number;
+  /** This window shows the lecture's presenter view (notes, next slide, timer). */
+  presenter: boolean;
 }
 
 interface Actions {
@@ -46,6 +51,8 @@ export const DEFAULT_VIEW: ViewState = {
   deterministic: false,
   invert: 'auto',
   gallery: null,
+  slide: 1,
+  presenter: false,
 };
 
 export function parseHash(hash: string): Partial<ViewState> {
@@ -69,6 +76,9 @@ export function parseHash(hash: string): Partial<ViewState> {
   const img = p.get('img');
   const m = img ? /^([a-z-]+):(\d+)$/.exec(img) : null;
   if (m) out.gallery = { dataset: m[1]!, index: Number(m[2]) };
+  const slide = Number(p.get('slide'));
+  if (Number.isInteger(slide) && slide >= 1) out.slide = slide;
+  if (p.has('presenter')) out.presenter = p.get('presenter') === '1';
   return out;
 }
 
@@ -83,6 +93,8 @@ export function toHash(v: ViewState): string {
   if (v.deterministic) p.set('det', '1');
   if (v.invert !== DEFAULT_VIEW.invert) p.set('invert', v.invert);
   if (v.gallery) p.set('img', `${v.gallery.dataset}:${v.gallery.index}`);
+  if (v.slide !== DEFAULT_VIEW.slide) p.set('slide', String(v.slide));
+  if (v.presenter) p.set('presenter', '1');
   return p.toString();
 }
 

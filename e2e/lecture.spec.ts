@@ -1,0 +1,155 @@
+import { expect, test, type Page } from '@playwright/test';
+
+const SLIDE_COUNT = 7;
+
+/** Collects page errors and console errors from now on. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return errors;
+}
+
+async function openLecture(page: Page, hash = '#page=lecture'): Promise<void> {
+  await page.goto(`/${hash}`);
+  await expect(page.getByTestId('lecture-status')).toContainText(/ on (webgpu|webgl|wasm|cpu)/, { timeout: 90_000 });
+}
+
+const slide = (page: Page, n: number) => page.locator(`section[data-slide="${n}"]`);
+
+/** Draws a vertical stroke, a plausible "1", on the slide's drawing pad. */
+async function drawOne(page: Page): Promise<void> {
+  const pad = slide(page, SLIDE_COUNT).getByRole('img', { name: /drawing/i });
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let t = 0; t <= 12; t++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + t * 0.055));
+  await page.mouse.up();
+}
+
+test('the keyboard steps through every slide; each has its own URL and renders its figure without console errors', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openLecture(page);
+  // The page header and navigation make way for the slide.
+  await expect(page.getByRole('navigation', { name: 'Pages' })).toHaveCount(0);
+  const keys = ['ArrowRight', 'PageDown', ' ', 'ArrowDown', 'ArrowRight', 'PageDown'];
+  for (let n = 1; n <= SLIDE_COUNT; n++) {
+    const current = slide(page, n);
+    await expect(current).toBeVisible();
+    await expect(page.locator('section.slide:visible')).toHaveCount(1);
+    if (n > 1) expect(page.url()).toContain(`slide=${n}`);
+    const figure = current.getByTestId('figure');
+    await expect(figure).toBeVisible();
+    await expect(figure.locator('svg, canvas').first()).toBeVisible({ timeout: 60_000 });
+    if (n < SLIDE_COUNT) await page.keyboard.press(keys[n - 1]!);
+  }
+
+  // Slide 1's AUROC is called out as below 0.5 exactly when it is.
+  await page.keyboard.press('Home');
+  const callout = page.getByTestId('paradox-auroc');
+  await expect(callout).toBeVisible();
+  const auroc = Number((await callout.locator('.callout-number').textContent()) ?? 'NaN');
+  expect(auroc).toBeGreaterThanOrEqual(0);
+  expect(auroc).toBeLessThanOrEqual(1);
+  await expect(callout).toContainText(auroc < 0.5 ? 'below 0.5' : 'above 0.5');
+
+  // Slide 2: a node of the diagram tells its shape; the latent layers of the current image are drawn.
+  await page.keyboard.press('ArrowRight');
+  await slide(page, 2).locator('[data-node="q-z-1"]').hover();
+  await expect(slide(page, 2).getByTestId('diagram-info')).toContainText(/q\(z₁ \| x\).*numbers/s);
+  await expect(slide(page, 2).locator('.latent-map')).not.toHaveCount(0);
+
+  // Slide 3: MNIST reconstructed by the FashionMNIST model, and Figure 2 either computed or plainly missing.
+  await page.keyboard.press('ArrowRight');
+  await expect(slide(page, 3).getByTestId('ood-reconstructions').locator('canvas')).toHaveCount(12, { timeout: 60_000 });
+  await expect(slide(page, 3).getByTestId('figure2-missing').or(slide(page, 3).getByTestId('correlation-bars'))).toBeVisible();
+
+  // Slide 4: the KL bars of the current image, and Figure 8 redrawn when a slider moves.
+  await page.keyboard.press('ArrowRight');
+  await expect(slide(page, 4).getByTestId('kl-share')).toContainText('%');
+  const curve = slide(page, 4).getByTestId('volume-curve');
+  const before = await curve.getAttribute('d');
+  const sigma = slide(page, 4).getByRole('slider', { name: /σ/ });
+  await sigma.focus();
+  await page.keyboard.press('ArrowRight');
+  // The slider took the arrow key: the slide did not change, the curve did.
+  await expect(slide(page, 4)).toBeVisible();
+  expect(await curve.getAttribute('d')).not.toBe(before);
+
+  // End and PageUp reach the last slides; there a drawing gets a verdict in large type.
+  await sigma.blur();
+  await page.keyboard.press('End');
+  await expect(slide(page, SLIDE_COUNT)).toBeVisible();
+  await page.keyboard.press('PageUp');
+  await expect(slide(page, SLIDE_COUNT - 1)).toBeVisible();
+  await expect(slide(page, SLIDE_COUNT - 1).getByTestId('table2')).toContainText('this model');
+  await page.keyboard.press('End');
+  await drawOne(page);
+  await expect(page.getByTestId('lecture-verdict')).toContainText(/(Out of|In) distribution/, { timeout: 60_000 });
+  expect(errors).toEqual([]);
+});
+
+test('a slide URL opens that slide, and the presenter window follows and leads the audience window', async ({ page, context }) => {
+  const errors = watchErrors(page);
+  await openLecture(page, '#page=lecture&slide=2');
+  await expect(slide(page, 2)).toBeVisible();
+  const [presenter] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Presenter' }).click()]);
+  const presenterErrors = watchErrors(presenter);
+  await expect(presenter.getByTestId('presenter-current')).toHaveText('2 / 7: The model');
+  await expect(presenter.getByTestId('presenter-notes')).toContainText('Bottom-up inference');
+  await expect(presenter.getByTestId('presenter-next')).toContainText('Next: 3. Low-level features are shared');
+  await expect(presenter.getByTestId('presenter-clock')).toHaveText(/^\d+:\d\d$/);
+
+  // The audience moves: the presenter follows.
+  await page.bringToFront();
+  await page.keyboard.press('ArrowRight');
+  await expect(presenter.getByTestId('presenter-current')).toHaveText('3 / 7: Low-level features are shared');
+  // The presenter moves (keys and buttons): the audience follows, URL included.
+  await presenter.bringToFront();
+  await presenter.keyboard.press('PageDown');
+  await expect(slide(page, 4)).toBeVisible();
+  await presenter.getByRole('button', { name: 'Next →' }).click();
+  await expect(slide(page, 5)).toBeVisible();
+  expect(page.url()).toContain('slide=5');
+  await presenter.keyboard.press('Home');
+  await expect(slide(page, 1)).toBeVisible();
+  expect(errors).toEqual([]);
+  expect(presenterErrors).toEqual([]);
+});
+
+test('printing gives one page per slide', async ({ page }) => {
+  await openLecture(page);
+  await expect(page.getByTestId('paradox-auroc')).toBeVisible();
+  const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
+  expect(pdf.match(/\/Type\s*\/Page\b/g)?.length).toBe(SLIDE_COUNT);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('section.slide:visible')).toHaveCount(SLIDE_COUNT);
+  await expect(page.getByRole('navigation', { name: 'Lecture controls' })).toBeHidden();
+});
+
+test('with the network blocked, a reload still loads the app and the model and scores a drawing', async ({ page, context }) => {
+  const errors = watchErrors(page);
+  await openLecture(page, '#page=lecture&slide=7');
+  // The worker takes control only after installing, i.e. after every file of the build is cached.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  });
+  const cached = await page.evaluate(async () => {
+    const keys = await caches.keys();
+    return (await caches.open(keys[0]!)).keys().then((r) => r.map((q) => new URL(q.url).pathname));
+  });
+  expect(cached).toEqual(expect.arrayContaining(['/models/index.json', '/models/hvae-fashionmnist/weights.bin', '/gallery/index.json', '/data/mnist-test-images.idx.gz']));
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('lecture-status')).toContainText(/ on (webgpu|webgl|wasm|cpu)/, { timeout: 90_000 });
+  await expect(slide(page, SLIDE_COUNT)).toBeVisible();
+  await drawOne(page);
+  await expect(page.getByTestId('lecture-verdict')).toContainText(/(Out of|In) distribution/, { timeout: 60_000 });
+  // The evaluation files and the gallery came from the cache too.
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('paradox-auroc')).toBeVisible();
+  expect(errors).toEqual([]);
+  await context.setOffline(false);
+});

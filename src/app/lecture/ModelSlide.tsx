@@ -1,0 +1,33 @@
+/** Slide 2: the hierarchical VAE (the paper's Figure 4) as an interactive diagram, and what each latent layer holds for the current image. */
+import { useState } from 'react';
+import { ModelInputView } from '../components/ModelInputView.tsx';
+import { useView } from '../store.ts';
+import { ImagePicker, pairPicks } from './ImagePicker.tsx';
+import { LatentView } from './LatentView.tsx';
+import { ModelDiagram, type DiagramNode } from './ModelDiagram.tsx';
+import { otherDataset, type LectureData } from './useLectureData.ts';
+
+export function ModelSlide({ data }: { data: LectureData }) {
+  const [node, setNode] = useState<DiagramNode | null>(null);
+  const pick = useView((v) => v.gallery);
+  const inSet = data.entry?.dataset ?? 'fashionmnist';
+  if (!data.model) return <p className="slide-wait">{data.status}</p>;
+  const means = data.currentMeans;
+  return (
+    <div className="slide-cols">
+      <div data-testid="figure">
+        <ModelDiagram config={data.model.config} onFocusNode={setNode} />
+      </div>
+      <div className="slide-side">
+        <div className="current-image">
+          {data.current && <ModelInputView image={data.current.pixels} size={84} caption={data.current.label} />}
+          <ImagePicker gallery={data.gallery} picks={pairPicks(inSet, otherDataset(inSet), 3)} current={pick ?? { dataset: inSet, index: 0 }} size={34} />
+        </div>
+        <p className="small">Posterior means of the current image, per layer:</p>
+        {means?.layers.map((values, i) => (
+          <LatentView key={i} values={values} shape={means.shapes[i]!} label={`z${i + 1}`} active={node?.kind === 'z' && node.layer === i + 1} />
+        ))}
+      </div>
+    </div>
+  );
+}
