@@ -26,9 +26,12 @@ export const isLocalModel = (key: string): boolean => key.startsWith(LOCAL_PREFI
 export const localKey = (name: string): string => `${LOCAL_PREFIX}${name}`;
 export const localName = (key: string): string => key.slice(LOCAL_PREFIX.length);
 
-/** What the list shows of a model file; throws the file's own problem (WeightsError) for a file that is not a model. */
-export function summarize(name: string, file: ArrayBuffer): LocalModelSummary {
-  const { json } = unpackModelFile(new Uint8Array(file), name);
+/**
+ * What the list shows of a model file, to be stored as `name`. Checks the whole file first and
+ * throws its problem (a WeightsError naming `fileName`) for a file that is not a model.
+ */
+export function summarize(name: string, file: ArrayBuffer, fileName = name): LocalModelSummary {
+  const { json } = unpackModelFile(new Uint8Array(file), fileName);
   const meta = json.meta;
   const parts = [typeof meta.training_data === 'string' ? meta.training_data : null, typeof meta.epochs === 'number' ? `${meta.epochs} epochs` : null];
   return {

@@ -55,7 +55,7 @@ export function SavedModels() {
       const bytes = await file.arrayBuffer();
       const base = file.name.endsWith(MODEL_FILE_EXTENSION) ? file.name.slice(0, -MODEL_FILE_EXTENSION.length) : file.name;
       // Checks the whole file (format, config, weight sizes, finite values) before storing anything.
-      const summary = summarize(freeName(base, (models ?? []).map((m) => m.name)), bytes);
+      const summary = summarize(freeName(base, (models ?? []).map((m) => m.name)), bytes, file.name);
       try {
         await saveLocalModel(summary, bytes);
       } catch (err) {
