@@ -153,3 +153,26 @@ test('with the network blocked, a reload still loads the app and the model and s
   expect(errors).toEqual([]);
   await context.setOffline(false);
 });
+
+test.describe('with a second model trained on other data', () => {
+  // Requests must reach the routes below, not a service worker's cache.
+  test.use({ serviceWorkers: 'block' });
+
+  test('Figure 2 correlates the two models layer by layer: a model against its own copy gives 1 everywhere', async ({ page }) => {
+    const errors = watchErrors(page);
+    // The shipped model listed a second time as if trained on MNIST: the same weights under another name.
+    await page.route('**/models/index.json', async (route) => {
+      const index = (await (await route.fetch()).json()) as { models: { name: string; dataset: string }[] };
+      const copy = { ...index.models.find((m) => m.name === 'hvae-fashionmnist')!, name: 'copy-as-mnist', dataset: 'mnist' };
+      await route.fulfill({ json: { models: [...index.models, copy] } });
+    });
+    await page.route('**/models/copy-as-mnist/**', (route) => route.continue({ url: route.request().url().replace('copy-as-mnist', 'hvae-fashionmnist') }));
+    await openLecture(page, '#page=lecture&slide=3');
+    const bars = slide(page, 3).getByTestId('correlation-bars');
+    await expect(bars).toBeVisible({ timeout: 110_000 });
+    const summary = (await bars.locator('svg[role="img"]').getAttribute('aria-label')) ?? '';
+    // Two datasets fed to both models, three latent layers each.
+    expect(summary.match(/z\d 1\.00/g)?.length).toBe(6);
+    expect(errors).toEqual([]);
+  });
+});
