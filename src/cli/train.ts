@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { initNodeBackend } from '../backend/node.ts';
 import { configByName } from '../hvae/config.ts';
 import { Hvae } from '../hvae/model.ts';
-import { NonFiniteLossError, StepStatsMean, Trainer, scheduleAt, type Schedule } from '../hvae/training.ts';
+import { NonFiniteLossError, StepStatsMean, Trainer, scheduleAt, type FreeBitsPer, type Schedule } from '../hvae/training.ts';
 import { bitsPerDim, imagesToTensor, scoreImages } from '../hvae/bounds.ts';
 import { loadDataset } from '../data/nodeFiles.ts';
 import { binarize } from '../data/binarize.ts';
@@ -38,6 +38,11 @@ interface Settings {
   trainLimit: number;
 }
 
+function freeBitsPer(v: string): FreeBitsPer {
+  if (v !== 'element' && v !== 'layer') throw new UsageError(`--free-bits-per must be element or layer, got "${v}"`);
+  return v;
+}
+
 function settingsFromArgs(argv: string[]): { settings: Settings; run: string; resume: boolean } {
   const a = parseArgs(argv);
   const config = str(a, 'config');
@@ -56,6 +61,7 @@ function settingsFromArgs(argv: string[]): { settings: Settings; run: string; re
     clip: num(a, 'clip', 0),
     schedule: {
       freeBits: num(a, 'free-bits', 2),
+      freeBitsPer: freeBitsPer(str(a, 'free-bits-per', 'element')),
       freeBitsHoldEpochs: num(a, 'free-bits-hold', Math.ceil(epochs / 2)),
       freeBitsAnnealEpochs: num(a, 'free-bits-anneal', Math.floor(epochs / 2)),
       warmupEpochs: num(a, 'warmup', 0),
@@ -80,7 +86,9 @@ async function main(): Promise<void> {
     const c = await loadCheckpoint(run);
     model = c.model;
     loop = c.loop;
-    settings = { ...(c.settings as unknown as Settings), epochs: fresh.epochs };
+    const saved = c.settings as unknown as Settings;
+    // Checkpoints written before the option existed trained with free bits per layer.
+    settings = { ...saved, schedule: { ...saved.schedule, freeBitsPer: saved.schedule.freeBitsPer ?? 'layer' }, epochs: fresh.epochs };
     ckptDir = c.dir;
     console.error(`resuming ${run} at epoch ${loop.epoch + 1}, batch ${loop.batch} (step ${loop.step})`);
   } else {
@@ -104,7 +112,11 @@ async function main(): Promise<void> {
     model.initialize(x, settings.seed);
     x.dispose();
   }
-  const trainer = new Trainer(model, { learningRate: settings.lr, seed: settings.seed, emaDecay: settings.ema, clipNorm: settings.clip }, loop.step);
+  const trainer = new Trainer(
+    model,
+    { learningRate: settings.lr, seed: settings.seed, emaDecay: settings.ema, clipNorm: settings.clip, freeBitsPer: settings.schedule.freeBitsPer },
+    loop.step,
+  );
   if (ckptDir) await restoreTrainer(ckptDir, trainer);
 
   // Fixed evaluation subsets, binarised once with a fixed seed.

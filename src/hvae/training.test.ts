@@ -11,7 +11,7 @@ describe('training', () => {
   });
 
   it('schedules: warm-up rises to 1, free bits held then annealed to 0', () => {
-    const s = { freeBits: 2, freeBitsHoldEpochs: 4, freeBitsAnnealEpochs: 4, warmupEpochs: 2 };
+    const s = { freeBits: 2, freeBitsPer: 'element' as const, freeBitsHoldEpochs: 4, freeBitsAnnealEpochs: 4, warmupEpochs: 2 };
     expect(scheduleAt(s, 0)).toEqual({ beta: 0, freeBits: 2 });
     expect(scheduleAt(s, 1)).toEqual({ beta: 0.5, freeBits: 2 });
     expect(scheduleAt(s, 6)).toEqual({ beta: 1, freeBits: 1 });
@@ -35,6 +35,25 @@ describe('training', () => {
     trainer.swapEma();
     expect(Array.from(model.store.vars.get(name)!.dataSync())).toEqual(Array.from(raw));
     trainer.dispose();
+    model.dispose();
+    x.dispose();
+  });
+
+  it('free bits per element keep lambda / C nats of every element free; per layer, lambda / L of each layer mean', () => {
+    const model = new Hvae(TINY_GREY, 4);
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 2), 0.8), 'float32')) as tf.Tensor4D;
+    model.initialize(x);
+    // With lambda far above any KL, the KL term is the floor alone: loss = -E[log p(x|z)] + beta * floor.
+    const lambda = 1e4;
+    const beta = 0.5;
+    const perElement = new Trainer(model, { learningRate: 0, seed: 1, freeBitsPer: 'element' }).step(x, beta, lambda);
+    // z1 is 14x14x2 (channels 2), z2 dense 4, z3 dense 2: floors 196 * 2 * lambda / 2, 4 * lambda / 4, 2 * lambda / 2.
+    expect(perElement.loss + perElement.logPxGivenZ).toBeCloseTo(beta * lambda * (196 + 1 + 1), -1);
+    const perLayer = new Trainer(model, { learningRate: 0, seed: 1, freeBitsPer: 'layer' }).step(x, beta, lambda);
+    expect(perLayer.loss + perLayer.logPxGivenZ).toBeCloseTo(beta * lambda, -1);
+    // With lambda = 0 both are the negative ELBO.
+    const plain = new Trainer(model, { learningRate: 0, seed: 1, freeBitsPer: 'element' }).step(x, 1, 0);
+    expect(plain.loss).toBeCloseTo(-plain.elbo, 3);
     model.dispose();
     x.dispose();
   });

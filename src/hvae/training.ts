@@ -1,17 +1,26 @@
 /**
  * One optimisation step on the ELBO with free bits and KL warm-up (paper, Table 4), and the
- * schedules behind them. The loss is
- *   -E[log p(x|z)] + beta * sum_i max(E_batch[KL_i], lambda / L)
- * (free bits of Kingma et al. 2016, the budget lambda shared evenly among the L latent layers).
+ * schedules behind them. The loss is -E[log p(x|z)] + beta * (KL with free bits), the free bits
+ * lambda applied one of two ways:
+ *   'element' (the paper's code, FreeNats with shared_dims = 1): every element of every z_i of
+ *     every example keeps lambda / C_i nats free, C_i the channels of z_i (its size if dense):
+ *     sum_i E_batch[ sum_elements max(KL_i,element, lambda / C_i) ]. For z_1 of 14x14x8 that is
+ *     lambda nats per spatial position, which keeps the lowest layer in use.
+ *   'layer' (Kingma et al. 2016, the budget shared evenly among the L layers):
+ *     sum_i max(E_batch[KL_i], lambda / L).
  * A step whose loss or gradients are not finite is not applied: the weights stay as they were.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hvae } from './model.ts';
 import { NoiseSource } from './noise.ts';
 
+export type FreeBitsPer = 'element' | 'layer';
+
 export interface Schedule {
   /** Free-bits budget lambda in nats, held for `freeBitsHoldEpochs`, then annealed linearly to 0. */
   freeBits: number;
+  /** How lambda applies (see the top of this file); the paper's code uses 'element'. */
+  freeBitsPer: FreeBitsPer;
   freeBitsHoldEpochs: number;
   freeBitsAnnealEpochs: number;
   /** KL weight beta rises linearly from 0 to 1 over this many epochs. */
@@ -50,6 +59,8 @@ export interface TrainerOptions {
   clipNorm?: number;
   /** Exponential moving average of the weights (0 = off). */
   emaDecay?: number;
+  /** How step()'s free bits apply; 'element' (the paper's code) unless given. */
+  freeBitsPer?: FreeBitsPer;
 }
 
 export class Trainer {
@@ -80,7 +91,13 @@ export class Trainer {
         const r = this.model.run(x, { k: 0, lowerLatents: 'mode', noise });
         const klMeans = r.kl.map((t) => tf.mean(t!));
         const nll = tf.neg(tf.mean(r.logPxGivenZ));
-        const klLoss = tf.addN(klMeans.map((m) => tf.maximum(m, freeBits / L)));
+        // lambda = 0 is the plain ELBO: no clamp at 0 either (Monte Carlo KL elements can be negative).
+        const klLoss =
+          freeBits === 0
+            ? tf.addN(klMeans)
+            : (this.opts.freeBitsPer ?? 'element') === 'element'
+              ? elementFreeBits(r.klElements, freeBits)
+              : tf.addN(klMeans.map((m) => tf.maximum(m, freeBits / L)));
         const loss = tf.add(nll, tf.mul(beta, klLoss)) as tf.Scalar;
         statsT = tf.keep(tf.stack([tf.mean(r.logWeight), tf.neg(nll), ...klMeans]));
         return loss;
@@ -137,6 +154,17 @@ export class Trainer {
     this.optimizer.dispose();
     if (this.ema) for (const v of this.ema.values()) v.dispose();
   }
+}
+
+/** sum_i E_batch[ sum_elements max(KL_i,element, lambda / C_i) ]; C_i is the last (channel) axis of z_i. */
+function elementFreeBits(klElements: (tf.Tensor | null)[], lambda: number): tf.Tensor {
+  return tf.addN(
+    klElements.map((t) => {
+      const channels = t!.shape[t!.shape.length - 1]!;
+      const perExample = tf.sum(tf.maximum(t!, lambda / channels), t!.shape.slice(1).map((_, a) => a + 1));
+      return tf.mean(perExample);
+    }),
+  );
 }
 
 /** Running means of the step statistics, e.g. over an epoch. */

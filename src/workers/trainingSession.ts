@@ -29,6 +29,7 @@ const HELD_OUT_SEEDS = { in: 12345, ood: 54321, scoreIn: 7, scoreOod: 8 } as con
 export function scheduleFor(settings: TrainSettings): Schedule {
   return {
     freeBits: settings.freeBits,
+    freeBitsPer: 'element',
     freeBitsHoldEpochs: Math.ceil(settings.epochs / 2),
     freeBitsAnnealEpochs: Math.floor(settings.epochs / 2),
     warmupEpochs: settings.warmupEpochs,
@@ -107,7 +108,7 @@ export class TrainingSession {
     const B = this.batchSize;
     const nBatches = this.batchesPerEpoch;
     const schedule = scheduleFor(settings);
-    const trainer = new Trainer(model, { learningRate: settings.learningRate, seed: settings.seed, clipNorm: settings.clipNorm });
+    const trainer = new Trainer(model, { learningRate: settings.learningRate, seed: settings.seed, clipNorm: settings.clipNorm, freeBitsPer: schedule.freeBitsPer });
     const held = this.heldOut && {
       inPixels: binarize(this.heldOut.inImages.subarray(0, this.heldOut.inCount * D), HELD_OUT_SEEDS.in),
       oodPixels: binarize(this.heldOut.oodImages.subarray(0, this.heldOut.oodCount * D), HELD_OUT_SEEDS.ood),
