@@ -74,4 +74,28 @@ describe('training', () => {
     x.dispose();
     bad.dispose();
   });
+  it('the asynchronous step takes exactly the synchronous one, and refuses a NaN loss the same way', async () => {
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 5), 0.8), 'float32')) as tf.Tensor4D;
+    const runs = [];
+    for (const useAsync of [false, true]) {
+      const model = new Hvae(TINY_GREY, 4);
+      model.initialize(x);
+      const trainer = new Trainer(model, { learningRate: 2e-3, seed: 1, clipNorm: 50 });
+      const losses: number[] = [];
+      for (let i = 0; i < 3; i++) losses.push((useAsync ? await trainer.stepAsync(x, 1, 2) : trainer.step(x, 1, 2)).loss);
+      runs.push({ losses, weights: [...model.store.vars.values()].map((v) => Array.from(v.dataSync())) });
+      if (useAsync) {
+        const bad = tf.fill([4, 28, 28, 1], NaN) as tf.Tensor4D;
+        const before = runs[1]!.weights;
+        await expect(trainer.stepAsync(bad, 1, 2)).rejects.toThrow(NonFiniteLossError);
+        expect([...model.store.vars.values()].map((v) => Array.from(v.dataSync()))).toEqual(before);
+        bad.dispose();
+      }
+      trainer.dispose();
+      model.dispose();
+    }
+    expect(runs[1]!.losses).toEqual(runs[0]!.losses);
+    expect(runs[1]!.weights).toEqual(runs[0]!.weights);
+    x.dispose();
+  });
 });

@@ -63,6 +63,14 @@ export interface TrainerOptions {
   freeBitsPer?: FreeBitsPer;
 }
 
+/** A step computed but not yet applied: its tensors, read back before the gradients are applied. */
+interface PendingStep {
+  value: tf.Scalar;
+  grads: tf.NamedTensorMap;
+  stats: tf.Tensor;
+  gradNorm: tf.Tensor;
+}
+
 export class Trainer {
   readonly optimizer: tf.AdamOptimizer;
   /** Steps taken, counting those before a resume: the noise of step t depends only on (seed, t). */
@@ -83,9 +91,25 @@ export class Trainer {
 
   /** One step on a binarised batch. Throws NonFiniteLossError (weights untouched) on NaN/Inf. */
   step(x: tf.Tensor4D, beta: number, freeBits: number): StepStats {
+    const p = this.forward(x, beta, freeBits);
+    return this.apply(p, p.value.dataSync()[0]!, p.gradNorm.dataSync()[0]!, Array.from(p.stats.dataSync()));
+  }
+
+  /**
+   * The same step, reading its numbers back asynchronously: on WebGPU a synchronous read stalls
+   * the device (SwiftShader's emulated one is lost), so the browser's training worker uses this.
+   */
+  async stepAsync(x: tf.Tensor4D, beta: number, freeBits: number): Promise<StepStats> {
+    const p = this.forward(x, beta, freeBits);
+    const [value, gradNorm, stats] = await Promise.all([p.value.data(), p.gradNorm.data(), p.stats.data()]);
+    return this.apply(p, value[0]!, gradNorm[0]!, Array.from(stats));
+  }
+
+  /** The loss, its gradients, their global norm and the statistics, as tensors (the caller reads them). */
+  private forward(x: tf.Tensor4D, beta: number, freeBits: number): PendingStep {
     const L = this.model.numLatentLayers;
     const noise = new NoiseSource(this.opts.seed * 1_000_003 + this.stepIndex++);
-    const { value, grads, stats } = tf.tidy(() => {
+    return tf.tidy(() => {
       let statsT: tf.Tensor | null = null;
       const { value, grads } = tf.variableGrads(() => {
         const r = this.model.run(x, { k: 0, lowerLatents: 'mode', noise });
@@ -102,13 +126,16 @@ export class Trainer {
         statsT = tf.keep(tf.stack([tf.mean(r.logWeight), tf.neg(nll), ...klMeans]));
         return loss;
       }, this.vars);
-      return { value, grads, stats: statsT! };
+      const gradNorm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+      return { value, grads, stats: statsT!, gradNorm };
     });
-    const statVals = Array.from(stats.dataSync());
-    stats.dispose();
-    const loss = value.dataSync()[0]!;
-    value.dispose();
-    const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
+  }
+
+  /** Applies a step whose loss and gradient norm have been read, unless either is not finite. */
+  private apply(p: PendingStep, loss: number, gradNorm: number, statVals: number[]): StepStats {
+    const L = this.model.numLatentLayers;
+    tf.dispose([p.value, p.stats, p.gradNorm]);
+    const grads = p.grads;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
       tf.dispose(grads);
       throw new NonFiniteLossError(`loss is ${loss}, gradient norm ${gradNorm}`);

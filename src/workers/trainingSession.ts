@@ -132,7 +132,7 @@ export class TrainingSession {
           const x = imagesToTensor(trainingBatch(data.images, D, order, b, scratch, settings.seed, epoch), B, model.config.inputShape);
           let stats;
           try {
-            stats = trainer.step(x, beta, freeBits);
+            stats = await trainer.stepAsync(x, beta, freeBits);
           } catch (e) {
             if (!(e instanceof NonFiniteLossError)) throw e;
             good.restoreInto(model);
