@@ -4,7 +4,9 @@
  * Per-example scores (every L>k and LLR>k, nats) on the in-distribution test split, a seeded
  * sample of its train split, and each OOD test split; one JSON per (dataset, split, S) under
  * <model>/eval/, then <model>/eval/REPORT.md from every eval file present. Each split saves
- * its progress after every batch, so a stopped run resumes where it stopped.
+ * its progress after every batch, so a stopped run resumes where it stopped. `--splits` restricts
+ * the run to some of the splits, so that processes on separate cores can share the work; each
+ * rewrites REPORT.md from every eval file present when it ends.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -95,9 +97,14 @@ async function main(): Promise<void> {
   await mkdir(dir, { recursive: true });
   const name = basename(modelDir);
   console.error(`evaluating ${name} (trained on ${inDataset}) with S = ${samples} on ${backend}`);
-  await scoreSplit(model, name, dir, inDataset, 'test', n, samples);
-  await scoreSplit(model, name, dir, inDataset, 'train', trainN, samples);
-  for (const d of oodSets) await scoreSplit(model, name, dir, d, 'test', n, samples);
+  const all: { dataset: string; split: 'train' | 'test'; n: number }[] = [
+    { dataset: inDataset, split: 'test', n },
+    { dataset: inDataset, split: 'train', n: trainN },
+    ...oodSets.map((d) => ({ dataset: d, split: 'test' as const, n })),
+  ];
+  const only = str(a, 'splits', '').split(',').filter(Boolean);
+  for (const o of only) if (!all.some((s) => `${s.dataset}/${s.split}` === o)) throw new UsageError(`--splits: "${o}" is not one of ${all.map((s) => `${s.dataset}/${s.split}`).join(', ')}`);
+  for (const s of all.filter((s) => only.length === 0 || only.includes(`${s.dataset}/${s.split}`))) await scoreSplit(model, name, dir, s.dataset, s.split, s.n, samples);
   await writeReport(modelDir);
   console.error(`wrote ${join(dir, 'REPORT.md')}`);
   model.dispose();
