@@ -45,7 +45,7 @@ test('one epoch on a tiny set: the loss falls, the model is kept across a reload
   await page.reload();
   await expect(page.getByTestId('saved-models')).toContainText('tiny e2e');
   await page.getByRole('link', { name: 'Playground' }).click();
-  const select = page.getByLabel('Model');
+  const select = page.getByRole('combobox', { name: 'Model', exact: true });
   await expect(select.locator('option[value="local:tiny e2e"]')).toHaveCount(1);
   await select.selectOption('local:tiny e2e');
   await expect(page.getByTestId('backend')).toContainText(/Backend: (webgpu|webgl|wasm|cpu)/, { timeout: 60_000 });
