@@ -5,12 +5,8 @@
  * over the median step time, after warm-up steps that compile kernels). Figures only; nothing is
  * asserted. The cpu and webgpu backends time a quarter of the steps (at least 2): they are slow here.
  */
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
 import { num, parseArgs, runMain, str } from './args.ts';
-
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
+import { forEachBackendPage } from './browserBench.ts';
 const OUT_DIR = 'dist-bench-train';
 const PORT = 4185;
 
@@ -34,41 +30,26 @@ async function main(): Promise<void> {
   const steps = num(a, 'steps', 10);
   const warmup = num(a, 'warmup', 2);
   const backends = str(a, 'backends', 'wasm,webgl,cpu,webgpu').split(',');
-  await build({ logLevel: 'warn', build: { outDir: OUT_DIR } });
-  const server = await preview({ build: { outDir: OUT_DIR }, preview: { port: PORT, strictPort: true, host: '127.0.0.1' }, logLevel: 'warn' });
   console.log(`training ${config}, batch ${batch}, in the Train page's worker (headless Chromium)`);
-  try {
-    for (const backend of backends) {
-      const browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: backend === 'webgpu' ? [...FLAGS, ...WEBGPU_FLAGS] : FLAGS,
-      });
-      try {
-        const page = await browser.newPage();
-        page.setDefaultTimeout(0);
-        await page.goto(`http://127.0.0.1:${PORT}/?bench#page=train`);
-        await page.waitForFunction(() => 'hvaeTrainBench' in window, undefined, { timeout: 60_000 });
-        const timed = backend === 'cpu' || backend === 'webgpu' ? Math.max(2, Math.floor(steps / 4)) : steps;
-        const r = await page.evaluate(
-          (o) => (window as unknown as { hvaeTrainBench: (o: unknown) => Promise<BenchResult> }).hvaeTrainBench(o),
-          { backend, config, batch, steps: timed, warmup },
-        );
-        if (r.backend !== backend) {
-          console.log(`${backend.padEnd(7)} not available (ran on ${r.backend}; ${r.tried.join('; ')})`);
-          continue;
-        }
-        const ms = median(r.stepMs);
-        console.log(
-          `${backend.padEnd(7)} ${((batch * 1000) / ms).toFixed(1)} images/s (median ${ms.toFixed(0)} ms per step of ${batch} images; ` +
-            `${r.stepMs.length} steps timed after ${warmup} warm-up; ${r.numParams.toLocaleString('en')} parameters)`,
-        );
-      } finally {
-        await browser.close();
-      }
+  await forEachBackendPage(OUT_DIR, PORT, backends, async (page, backend, origin) => {
+    page.setDefaultTimeout(0);
+    await page.goto(`${origin}/?bench#page=train`);
+    await page.waitForFunction(() => 'hvaeTrainBench' in window, undefined, { timeout: 60_000 });
+    const timed = backend === 'cpu' || backend === 'webgpu' ? Math.max(2, Math.floor(steps / 4)) : steps;
+    const r = await page.evaluate(
+      (o) => (window as unknown as { hvaeTrainBench: (o: unknown) => Promise<BenchResult> }).hvaeTrainBench(o),
+      { backend, config, batch, steps: timed, warmup },
+    );
+    if (r.backend !== backend) {
+      console.log(`${backend.padEnd(7)} not available (ran on ${r.backend}; ${r.tried.join('; ')})`);
+      return;
     }
-  } finally {
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
-  }
+    const ms = median(r.stepMs);
+    console.log(
+      `${backend.padEnd(7)} ${((batch * 1000) / ms).toFixed(1)} images/s (median ${ms.toFixed(0)} ms per step of ${batch} images; ` +
+        `${r.stepMs.length} steps timed after ${warmup} warm-up; ${r.numParams.toLocaleString('en')} parameters)`,
+    );
+  });
 }
 
 runMain(main);
