@@ -89,8 +89,11 @@ async function main(): Promise<void> {
   const trainN = num(a, 'train-n', n);
   const backend = await initNodeBackend();
   const { model, json } = await loadModelDir(modelDir);
-  const inDataset = String(json.meta.dataset ?? '');
-  if (!DATASET_NAMES.includes(inDataset)) throw new UsageError(`${modelDir}/model.json does not name a known training dataset (meta.dataset = "${inDataset}")`);
+  // A model trained on the page's own examples names no dataset: --in says which test set is its in-distribution.
+  const inDataset = str(a, 'in', String(json.meta.dataset ?? ''));
+  if (!DATASET_NAMES.includes(inDataset)) {
+    throw new UsageError(`${modelDir}/model.json does not name a known training dataset (meta.dataset = "${json.meta.dataset}"); pass --in fashionmnist or --in mnist`);
+  }
   const oodSets = str(a, 'ood', inDataset === 'mnist' ? 'fashionmnist' : 'mnist').split(',').filter(Boolean);
   for (const d of oodSets) if (!DATASET_NAMES.includes(d)) throw new UsageError(`unknown OOD dataset "${d}"; known: ${DATASET_NAMES.join(', ')}`);
   const dir = join(modelDir, 'eval');
@@ -105,7 +108,7 @@ async function main(): Promise<void> {
   const only = str(a, 'splits', '').split(',').filter(Boolean);
   for (const o of only) if (!all.some((s) => `${s.dataset}/${s.split}` === o)) throw new UsageError(`--splits: "${o}" is not one of ${all.map((s) => `${s.dataset}/${s.split}`).join(', ')}`);
   for (const s of all.filter((s) => only.length === 0 || only.includes(`${s.dataset}/${s.split}`))) await scoreSplit(model, name, dir, s.dataset, s.split, s.n, samples);
-  await writeReport(modelDir);
+  await writeReport(modelDir, inDataset);
   console.error(`wrote ${join(dir, 'REPORT.md')}`);
   model.dispose();
 }
