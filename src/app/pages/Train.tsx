@@ -321,7 +321,7 @@ export function Train() {
         <NumberField label="Epochs" value={settings.epochs} min={1} max={500} step={1} onChange={set('epochs')} disabled={busy} />
         <NumberField label="Batch size" value={settings.batchSize} min={1} max={512} step={1} onChange={set('batchSize')} disabled={busy} />
         <NumberField label="Learning rate" value={settings.learningRate} min={1e-7} max={100} step="any" onChange={set('learningRate')} disabled={busy} />
-        <NumberField label="Free bits (nats)" value={settings.freeBits} min={0} max={100} step="any" onChange={set('freeBits')} disabled={busy} hint="held for half the epochs, then annealed to 0" />
+        <NumberField label="Free bits (nats)" value={settings.freeBits} min={0} max={100} step="any" onChange={set('freeBits')} disabled={busy} hint="λ/C free for every element of every latent, as in the paper's code; held for half the epochs, then annealed to 0" />
         <NumberField label="KL warm-up (epochs)" value={settings.warmupEpochs} min={0} max={500} step="any" onChange={set('warmupEpochs')} disabled={busy} />
         <NumberField label="Gradient clip (0 = off)" value={settings.clipNorm} min={0} max={1e6} step="any" onChange={set('clipNorm')} disabled={busy} />
         <label>
