@@ -15,6 +15,7 @@ import { ScoreDensity, type ScoreUnit } from '../charts/ScoreDensity.tsx';
 import { DENSITY_STYLE, seriesStyle } from '../charts/chartTheme.ts';
 import { download, toCsv } from '../charts/exportChart.ts';
 import { ChartExport } from '../components/ChartExport.tsx';
+import { NumberChoice } from '../components/NumberChoice.tsx';
 import { MetricsTable } from '../components/MetricsTable.tsx';
 import { BitsPerDimTable } from '../components/BitsPerDimTable.tsx';
 import { ImagesInRange } from '../components/ImagesInRange.tsx';
@@ -121,16 +122,7 @@ export function Evaluation() {
             ))}
           </select>
         </label>
-        <label>
-          Importance samples S{' '}
-          <select value={samples} onChange={(e) => setSamples(Number(e.target.value))} disabled={!data || (useLive && !!live)}>
-            {data?.sampleCounts.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberChoice label="Importance samples S" value={samples} choices={data?.sampleCounts ?? []} onChange={setSamples} disabled={!data || (useLive && !!live)} />
         <label>
           Compare the {inDataset ?? 'in-distribution'} test set with{' '}
           <select value={comparison?.label ?? ''} onChange={(e) => setAgainst(e.target.value)} data-testid="against">
@@ -359,16 +351,7 @@ function LivePanel({
         those scores.
       </p>
       <div className="live-controls">
-        <label>
-          Images per set{' '}
-          <select value={perSet} onChange={(e) => setPerSet(Number(e.target.value))} disabled={progress !== null}>
-            {LIVE_COUNTS.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberChoice label="Images per set" value={perSet} choices={LIVE_COUNTS} onChange={setPerSet} disabled={progress !== null} />
         {progress ? (
           <button type="button" onClick={() => controller.current?.abort()}>
             Cancel

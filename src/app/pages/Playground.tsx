@@ -19,6 +19,7 @@ import { DrawingPad, type DrawingPadHandle } from '../components/DrawingPad.tsx'
 import { ImageInput } from '../components/ImageInput.tsx';
 import { ModelInputView } from '../components/ModelInputView.tsx';
 import { ImageStrip } from '../components/ImageStrip.tsx';
+import { NumberChoice } from '../components/NumberChoice.tsx';
 import { ScoreDensity } from '../charts/ScoreDensity.tsx';
 import { KlBars } from '../charts/KlBars.tsx';
 import type { ModelInfo } from '../../workers/protocol.ts';
@@ -286,26 +287,8 @@ export function Playground() {
             ))}
           </select>
         </label>
-        <label>
-          Importance samples S{' '}
-          <select value={view.samples} onChange={(e) => view.set({ samples: Number(e.target.value) })}>
-            {SAMPLE_CHOICES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          False-positive rate{' '}
-          <select value={view.fpr} onChange={(e) => view.set({ fpr: Number(e.target.value) })}>
-            {FPR_CHOICES.map((f) => (
-              <option key={f} value={f}>
-                {f * 100}%
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberChoice label="Importance samples S" value={view.samples} choices={SAMPLE_CHOICES} onChange={(samples) => view.set({ samples })} />
+        <NumberChoice label="False-positive rate" value={view.fpr} choices={FPR_CHOICES} onChange={(fpr) => view.set({ fpr })} format={(f) => `${f * 100}%`} />
         <label>
           Lower latents{' '}
           <select value={view.lowerLatents} onChange={(e) => view.set({ lowerLatents: e.target.value as typeof view.lowerLatents })}>

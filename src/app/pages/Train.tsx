@@ -13,6 +13,7 @@ import { fetchModelIndex, modelUrl, type ModelEntry } from '../assets.ts';
 import { isLocalModel, listLocalModels, loadLocalModel, localKey, localName, type LocalModelSummary } from '../localModels.ts';
 import { useView } from '../store.ts';
 import { ModelInputView } from '../components/ModelInputView.tsx';
+import { NumberChoice } from '../components/NumberChoice.tsx';
 import { ExampleCollector } from '../training/ExampleCollector.tsx';
 import { listExamples, type Example } from '../training/localExamples.ts';
 import { SavedModels, downloadModel } from '../training/SavedModels.tsx';
@@ -269,16 +270,7 @@ export function Train() {
           </select>
         </label>
         {dataChoice !== 'custom' && (
-          <label>
-            Images{' '}
-            <select value={limit} onChange={(e) => setLimit(Number(e.target.value))} disabled={busy}>
-              {LIMITS.map((n) => (
-                <option key={n} value={n}>
-                  {n.toLocaleString('en')}
-                </option>
-              ))}
-            </select>
-          </label>
+          <NumberChoice label="Images" value={limit} choices={LIMITS} onChange={setLimit} disabled={busy} format={(n) => n.toLocaleString('en')} />
         )}
         <label>
           OOD set for the AUROC{' '}
