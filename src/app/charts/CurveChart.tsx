@@ -7,6 +7,7 @@ import { forwardRef, useEffect, useId, useMemo, useRef, useState, type KeyboardE
 import { axisBottom, axisLeft, curveLinear, curveStepBefore, format, line, pointer, scaleLinear, select } from 'd3';
 import { oodScoreSign } from '../../ood/protocol.ts';
 import { FONT, MARGINS, PIXELS_PER_TICK, STROKE, formatNats, formatPercent, seriesStyle } from './chartTheme.ts';
+import { LineSwatch } from './LineSwatch.tsx';
 import './charts.css';
 
 export type CurveKind = 'roc' | 'pr';
@@ -212,17 +213,7 @@ export const CurveChart = forwardRef<SVGSVGElement, CurveChartProps>(function Cu
           const style = styleOf(i);
           return (
             <li key={`${i}-${c.label}`}>
-              <svg width={34} height={14} aria-hidden="true">
-                <line
-                  x1={1}
-                  x2={33}
-                  y1={7}
-                  y2={7}
-                  stroke={style.colour}
-                  strokeWidth={STROKE.curve + 0.5}
-                  strokeDasharray={style.dash || undefined}
-                />
-              </svg>
+              <LineSwatch colour={style.colour} dash={style.dash} width={STROKE.curve + 0.5} length={34} />
               {c.label} ({spec.area} {formatArea(c.area)})
             </li>
           );

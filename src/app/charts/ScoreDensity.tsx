@@ -9,6 +9,7 @@ import { area, axisBottom, axisLeft, bisectRight, extent, line, max, pointer, sc
 import { kde } from '../../ood/kde.ts';
 import { ScoreReference } from '../../ood/reference.ts';
 import { densityGrid } from './densityGrid.ts';
+import { LineSwatch } from './LineSwatch.tsx';
 import { DENSITY_STYLE, FONT, MARGINS, PIXELS_PER_TICK, STROKE, formatNumber, formatPercent } from './chartTheme.ts';
 import './charts.css';
 
@@ -327,14 +328,6 @@ export const ScoreDensity = forwardRef<SVGSVGElement, ScoreDensityProps>(functio
     </figure>
   );
 });
-
-function LineSwatch({ colour, dash, width }: { colour: string; dash: string; width: number }) {
-  return (
-    <svg width={28} height={14}>
-      <line x1={1} x2={27} y1={7} y2={7} stroke={colour} strokeWidth={width} strokeDasharray={dash || undefined} />
-    </svg>
-  );
-}
 
 interface DensityModel {
   /** Raw nats to the plotted unit and back. */

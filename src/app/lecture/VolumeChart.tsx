@@ -8,6 +8,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { axisBottom, axisLeft, line, scaleLinear, select } from 'd3';
 import { inverseVolumeCurve } from '../../hvae/volumeChange.ts';
 import { FONT, MARGINS, OKABE_ITO, STROKE } from '../charts/chartTheme.ts';
+import { LineSwatch } from '../charts/LineSwatch.tsx';
 import '../charts/charts.css';
 
 const MAX_DIM = 100;
@@ -68,16 +69,12 @@ export function VolumeChart() {
       </svg>
       <ul className="chart-legend" aria-hidden="true">
         <li>
-          <svg width={28} height={14}>
-            <line x1={1} x2={27} y1={7} y2={7} stroke={OKABE_ITO.blue} strokeWidth={STROKE.curve + 1} />
-          </svg>
+          <LineSwatch colour={OKABE_ITO.blue} width={STROKE.curve + 1} />
           σ = {sigma}, n − m = {increase}
         </li>
         {!atReference && (
           <li>
-            <svg width={28} height={14}>
-              <line x1={1} x2={27} y1={7} y2={7} stroke="currentColor" strokeWidth={STROKE.guide} strokeDasharray="6 4" />
-            </svg>
+            <LineSwatch colour="currentColor" dash="6 4" width={STROKE.guide} />
             σ = 1, n − m = 1
           </li>
         )}
