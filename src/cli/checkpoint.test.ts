@@ -7,7 +7,7 @@ import { initNodeBackend } from '../backend/node.ts';
 import { TINY_GREY } from '../hvae/config.ts';
 import { Hvae } from '../hvae/model.ts';
 import { Trainer } from '../hvae/training.ts';
-import { loadCheckpoint, restoreTrainer, saveCheckpoint } from './checkpoint.ts';
+import { loadCheckpoint, restoreTrainer, saveCheckpoint, savedSettings } from './checkpoint.ts';
 
 describe('training checkpoints', () => {
   let dir: string;
@@ -52,5 +52,12 @@ describe('training checkpoints', () => {
     model.dispose();
     c.model.dispose();
     batches.forEach((b) => b.dispose());
+  });
+
+  it('settings saved before free bits had a mode read as per layer; a saved mode is kept', () => {
+    const old = { epochs: 12, schedule: { freeBits: 2, freeBitsHoldEpochs: 8 } };
+    expect(savedSettings(old)).toEqual({ epochs: 12, schedule: { freeBits: 2, freeBitsHoldEpochs: 8, freeBitsPer: 'layer' } });
+    const current = { epochs: 6, schedule: { freeBits: 2, freeBitsPer: 'element' } };
+    expect(savedSettings(current)).toEqual(current);
   });
 });

@@ -58,12 +58,18 @@ async function readBuffer(path: string): Promise<ArrayBuffer> {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
+/** A run's saved settings; checkpoints written before `freeBitsPer` existed trained with free bits per layer. */
+export function savedSettings(raw: Record<string, unknown>): Record<string, unknown> {
+  const schedule = raw.schedule as Record<string, unknown> | undefined;
+  return schedule && !('freeBitsPer' in schedule) ? { ...raw, schedule: { ...schedule, freeBitsPer: 'layer' } } : raw;
+}
+
 /** Loads the newest complete checkpoint; the caller builds the Trainer with `restoreTrainer`. */
 export async function loadCheckpoint(runDir: string): Promise<{ model: Hvae; loop: LoopState; settings: Record<string, unknown>; dir: string }> {
   const dir = existsSync(join(runDir, CKPT, 'state.json')) ? join(runDir, CKPT) : join(runDir, CKPT_NEW);
   const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as StateFile;
   const { model } = await loadModelDir(dir);
-  return { model, loop: state.loop, settings: state.settings, dir };
+  return { model, loop: state.loop, settings: savedSettings(state.settings), dir };
 }
 
 export async function restoreTrainer(dir: string, trainer: Trainer): Promise<void> {

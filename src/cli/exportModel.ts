@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { NoiseSource } from '../hvae/noise.ts';
 import { num, parseArgs, runMain, str, UsageError } from './args.ts';
+import { savedSettings } from './checkpoint.ts';
 import { loadModelDir, saveModelDir, writeAtomic } from './modelFiles.ts';
 
 interface LogRecord {
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     flops_per_image_per_pass: flops,
     epochs: epoch,
     selection,
-    training: state.settings,
+    training: savedSettings(state.settings),
     training_seconds: Math.round(trainSeconds),
     training_images_per_second: Math.round((upTo.reduce((s, r) => s + r.images_per_second, 0) / upTo.length) * 10) / 10,
     training_machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), tfjs ${rec.backend} backend in Node ${process.version}`,

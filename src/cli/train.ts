@@ -86,9 +86,7 @@ async function main(): Promise<void> {
     const c = await loadCheckpoint(run);
     model = c.model;
     loop = c.loop;
-    const saved = c.settings as unknown as Settings;
-    // Checkpoints written before the option existed trained with free bits per layer.
-    settings = { ...saved, schedule: { ...saved.schedule, freeBitsPer: saved.schedule.freeBitsPer ?? 'layer' }, epochs: fresh.epochs };
+    settings = { ...(c.settings as unknown as Settings), epochs: fresh.epochs };
     ckptDir = c.dir;
     console.error(`resuming ${run} at epoch ${loop.epoch + 1}, batch ${loop.batch} (step ${loop.step})`);
   } else {
