@@ -20,10 +20,10 @@ interface LogRecord {
   test_elbo_nats: number;
   test_bpd: number;
   test_n: number;
-  seconds_train: number;
   seconds_eval: number;
-  images_per_second: number;
   elapsed_seconds: number;
+  /** Optimizer steps taken by the end of the epoch. */
+  step: number;
   free_bits: number;
   beta: number;
   backend: string;
@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   const flops = model.store.flops;
   model.store.flops = null;
 
-  const upTo = log.filter((r) => r.epoch <= epoch);
-  const trainSeconds = upTo.reduce((s, r) => s + r.seconds_train, 0);
+  // elapsed_seconds is the training time of the whole run to this epoch, across resumes.
+  const batch = Number((state.settings as { batch?: number }).batch);
   await saveModelDir(out, model, { dataset, epoch, weights: 'ema', run });
   const card = {
     model: out.split('/').pop(),
@@ -65,8 +65,8 @@ async function main(): Promise<void> {
     epochs: epoch,
     selection,
     training: savedSettings(state.settings),
-    training_seconds: Math.round(trainSeconds),
-    training_images_per_second: Math.round((upTo.reduce((s, r) => s + r.images_per_second, 0) / upTo.length) * 10) / 10,
+    training_seconds: Math.round(rec.elapsed_seconds),
+    training_images_per_second: Math.round(((rec.step * batch) / rec.elapsed_seconds) * 10) / 10,
     training_machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), tfjs ${rec.backend} backend in Node ${process.version}`,
     test_elbo_nats: Math.round(rec.test_elbo_nats * 100) / 100,
     test_bits_per_dim: Math.round(rec.test_bpd * 10000) / 10000,

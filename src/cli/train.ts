@@ -141,6 +141,8 @@ async function main(): Promise<void> {
   while (loop.epoch < settings.epochs) {
     const epoch = loop.epoch;
     const order = epochPermutation(nTrain, settings.seed, epoch);
+    // A resumed epoch trains from here: its rate counts only these batches (elapsed_seconds has the whole run).
+    const startBatch = loop.batch;
     const progress = new Progress(`epoch ${epoch + 1}/${settings.epochs}`, nBatches * B, 'img', loop.batch * B);
     const sums = new StepStatsMean(model.numLatentLayers);
     const t0 = Date.now();
@@ -216,7 +218,7 @@ async function main(): Promise<void> {
       beta: sched.beta,
       seconds_train: trainSeconds,
       seconds_eval: evalSeconds,
-      images_per_second: (nBatches * B) / trainSeconds,
+      images_per_second: ((nBatches - startBatch) * B) / trainSeconds,
       elapsed_seconds: loop.elapsedSeconds,
       backend,
     };
