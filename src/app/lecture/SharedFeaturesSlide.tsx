@@ -65,7 +65,7 @@ export function SharedFeaturesSlide({ data }: { data: LectureData }) {
         ) : (
           <p className="slide-wait">Reconstructing…</p>
         )}
-        <p>A model that has never seen a digit reconstructs digits: its lowest layer is a generic code for strokes and edges.</p>
+        <p>A model that has never seen a digit, asked to reconstruct digits: the sharper the result, the more generic its lowest layer&apos;s code.</p>
       </div>
     </div>
   );

@@ -44,8 +44,8 @@ export const SLIDES: readonly SlideInfo[] = [
     minutes: 6,
     notes: [
       'Train a second model on MNIST; feed both models the same images; correlate their representations layer by layer.',
-      'The paper finds high correlation at the bottom, dropping towards the top: the low-level features do not depend much on the training data.',
-      'Right: digits reconstructed almost perfectly by a model that never saw a digit. Its lowest layer is a generic image code.',
+      'The paper finds high correlation at the bottom, dropping towards the top: the low-level features do not depend much on the training data. Read the bars on screen before saying so: the shipped models are small and trained for a few epochs on two CPU cores, and need not show the same pattern.',
+      'Right: in the paper, digits are reconstructed almost perfectly by a model that never saw a digit; its lowest layer is a generic image code. Compare how sharp this model\'s reconstructions are.',
       'Hypothesis of the paper: OOD data are in-distribution for the low-level features, not for the semantic ones.',
     ],
   },
