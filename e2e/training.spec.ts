@@ -48,7 +48,11 @@ test('one epoch on a tiny set: the loss falls, the model is kept across a reload
   const select = page.getByRole('combobox', { name: 'Model', exact: true });
   await expect(select.locator('option[value="local:tiny e2e"]')).toHaveCount(1);
   await select.selectOption('local:tiny e2e');
+  await expect(select).toHaveValue('local:tiny e2e');
+  // The line says "Backend: …" again only once the chosen model has loaded in its new worker.
+  await expect(page.getByTestId('backend')).not.toContainText('Loading', { timeout: 60_000 });
   await expect(page.getByTestId('backend')).toContainText(/Backend: (webgpu|webgl|wasm|cpu)/, { timeout: 60_000 });
+  await expect(select).toHaveValue('local:tiny e2e');
   await page.getByRole('button', { name: /^fashionmnist test image/ }).first().click();
   await expect(page.getByTestId('scores')).toContainText('ELBO', { timeout: 60_000 });
   expect(errors).toEqual([]);
