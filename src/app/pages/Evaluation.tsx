@@ -86,13 +86,17 @@ export function Evaluation() {
   const prRef = useRef<SVGSVGElement>(null);
   // Styles follow the score, not its position among the shown ones, so toggling never recolours a curve.
   const styleOf = (name: string) => seriesStyle(allScores.indexOf(name));
-  const curves = (kind: 'roc' | 'pr'): Curve[] =>
-    curvesShown.map((name) => {
-      const c = comparison!.scores.find((s) => s.name === name)!;
-      return kind === 'roc'
-        ? { label: name, area: c.auroc, points: c.roc.map((p) => ({ x: p.fpr, y: p.tpr, threshold: p.threshold })) }
-        : { label: name, area: c.auprc, points: c.pr.map((p) => ({ x: p.recall, y: p.precision, threshold: p.threshold })) };
-    });
+  // Both charts' curves once per comparison and choice of scores: a re-render (e.g. live progress) must not rebuild 10,000-point curves.
+  const shownKey = curvesShown.join(',');
+  const chartCurves = useMemo((): Record<'roc' | 'pr', Curve[]> => {
+    const picked = shownKey ? shownKey.split(',').map((name) => comparison?.scores.find((s) => s.name === name)) : [];
+    const found = picked.filter((c) => c !== undefined);
+    return {
+      roc: found.map((c) => ({ label: c.name, area: c.auroc, points: c.roc.map((p) => ({ x: p.fpr, y: p.tpr, threshold: p.threshold })) })),
+      pr: found.map((c) => ({ label: c.name, area: c.auprc, points: c.pr.map((p) => ({ x: p.recall, y: p.precision, threshold: p.threshold })) })),
+    };
+  }, [comparison, shownKey]);
+  const curves = (kind: 'roc' | 'pr'): Curve[] => chartCurves[kind];
   const legend = (kind: 'roc' | 'pr') =>
     curves(kind).map((c) => ({ label: `${c.label} (${kind === 'roc' ? 'AUROC' : 'AUPRC'} ${c.area.toFixed(3)})`, ...styleOf(c.label) }));
 
