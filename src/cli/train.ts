@@ -2,8 +2,8 @@
  * npm run train -- --config <name> --dataset fashionmnist|mnist --epochs N [--resume]
  *
  * Trains on the wasm backend with a checkpoint every epoch (and on Ctrl-C), a JSONL log per
- * epoch and an EMA-weights snapshot per epoch under runs/<run>/epochs/<e>/. A non-finite loss
- * stops the run and keeps the last good checkpoint.
+ * epoch and snapshots of the EMA and the raw weights per epoch under runs/<run>/epochs/<e>/ and
+ * <e>-raw/. A non-finite loss stops the run and keeps the last good checkpoint.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ import { bool, num, parseArgs, runMain, str, UsageError } from './args.ts';
 import { hasCheckpoint, loadCheckpoint, restoreTrainer, saveCheckpoint, type LoopState } from './checkpoint.ts';
 import { saveModelDir } from './modelFiles.ts';
 import { Progress, formatSeconds } from './progress.ts';
+import { GradientWorkers } from './gradientWorkers.ts';
+import { availableParallelism } from 'node:os';
 
 interface Settings {
   config: string;
@@ -43,7 +45,7 @@ function freeBitsPer(v: string): FreeBitsPer {
   return v;
 }
 
-function settingsFromArgs(argv: string[]): { settings: Settings; run: string; resume: boolean } {
+function settingsFromArgs(argv: string[]): { settings: Settings; run: string; resume: boolean; threads: number } {
   const a = parseArgs(argv);
   const config = str(a, 'config');
   const dataset = str(a, 'dataset');
@@ -70,11 +72,14 @@ function settingsFromArgs(argv: string[]): { settings: Settings; run: string; re
     oodVal: str(a, 'ood-val', dataset === 'mnist' ? 'fashionmnist' : 'mnist'),
     trainLimit: num(a, 'train-limit', 0),
   };
-  return { settings, run: str(a, 'run', `runs/${config}-${dataset}`), resume: bool(a, 'resume') };
+  // Threads are not a setting of the run: a resumed run may use more or fewer cores.
+  const threads = num(a, 'threads', availableParallelism());
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number >= 1, got ${threads}`);
+  return { settings, run: str(a, 'run', `runs/${config}-${dataset}`), resume: bool(a, 'resume'), threads };
 }
 
 async function main(): Promise<void> {
-  const { settings: fresh, run, resume } = settingsFromArgs(process.argv.slice(2));
+  const { settings: fresh, run, resume, threads } = settingsFromArgs(process.argv.slice(2));
   const backend = await initNodeBackend();
   await mkdir(run, { recursive: true });
 
@@ -101,6 +106,7 @@ async function main(): Promise<void> {
   const nTrain = settings.trainLimit > 0 ? Math.min(settings.trainLimit, train.count) : train.count;
   const D = 28 * 28;
   const B = settings.batch;
+  if (B % threads !== 0) throw new UsageError(`batch ${B} does not split into ${threads} equal shards: pass another --threads`);
   const nBatches = batchesPerEpoch(nTrain, B);
 
   if (!ckptDir) {
@@ -134,8 +140,10 @@ async function main(): Promise<void> {
   });
   process.on('SIGTERM', () => (stopRequested = true));
 
+  const workers = threads > 1 ? await GradientWorkers.start(model.config, threads - 1) : null;
+  const shard = (B / threads) * D;
   console.error(
-    `training ${settings.config} (${model.numParams()} parameters) on ${settings.dataset} (${nTrain} images, batch ${B}) for ${settings.epochs} epochs on ${backend}`,
+    `training ${settings.config} (${model.numParams()} parameters) on ${settings.dataset} (${nTrain} images, batch ${B}) for ${settings.epochs} epochs on ${backend}, ${threads} thread${threads > 1 ? 's' : ''}`,
   );
   const batchBuf = new Float32Array(B * D);
   while (loop.epoch < settings.epochs) {
@@ -147,11 +155,20 @@ async function main(): Promise<void> {
     const sums = new StepStatsMean(model.numLatentLayers);
     const t0 = Date.now();
     for (let b = loop.batch; b < nBatches; b++) {
-      const x = imagesToTensor(trainingBatch(train.images, D, order, b, batchBuf, settings.seed, epoch), B);
+      const batch = trainingBatch(train.images, D, order, b, batchBuf, settings.seed, epoch);
+      const x = imagesToTensor(batch.subarray(0, shard), B / threads);
       const { beta, freeBits } = scheduleAt(settings.schedule, epoch + b / nBatches);
       let stats;
       try {
-        stats = trainer.step(x, beta, freeBits);
+        stats = workers
+          ? await trainer.stepSharded(x, beta, freeBits, (index) =>
+              workers.compute(
+                model,
+                Array.from({ length: workers.count }, (_, i) => batch.slice((i + 1) * shard, (i + 2) * shard)),
+                { seed: settings.seed, index, beta, freeBits, freeBitsPer: settings.schedule.freeBitsPer },
+              ),
+            )
+          : trainer.step(x, beta, freeBits);
       } catch (e) {
         x.dispose();
         if (e instanceof NonFiniteLossError) {
@@ -176,6 +193,7 @@ async function main(): Promise<void> {
         progress.finish();
         await saveCheckpoint(run, trainer, loop, settings as unknown as Record<string, unknown>);
         console.error(`saved checkpoint at epoch ${epoch + 1}, batch ${b + 1}; resume with --resume`);
+        await workers?.close();
         return;
       }
     }
@@ -183,13 +201,19 @@ async function main(): Promise<void> {
     loop.epoch++;
     loop.batch = 0;
 
-    // Evaluate with the averaged weights (what gets shipped).
-    trainer.swapEma();
+    // Both the raw and the averaged weights are scored and kept: the average lags the raw
+    // weights early on and smooths their epoch-to-epoch swings later.
     const tEval = Date.now();
-    const sIn = await scoreImages(model, evalIn, settings.evalN, { samples: 1, lowerLatents: 'mode', seed: 7 });
-    const sOod = await scoreImages(model, evalOod, settings.evalN, { samples: 1, lowerLatents: 'mode', seed: 8 });
-    const snapshot = join(run, 'epochs', String(loop.epoch));
-    await saveModelDir(snapshot, model, { dataset: settings.dataset, epoch: loop.epoch, weights: 'ema' });
+    const validate = async (weights: 'raw' | 'ema') => {
+      const sIn = await scoreImages(model, evalIn, settings.evalN, { samples: 1, lowerLatents: 'mode', seed: 7 });
+      const sOod = await scoreImages(model, evalOod, settings.evalN, { samples: 1, lowerLatents: 'mode', seed: 8 });
+      const folder = weights === 'ema' ? String(loop.epoch) : `${loop.epoch}-raw`;
+      await saveModelDir(join(run, 'epochs', folder), model, { dataset: settings.dataset, epoch: loop.epoch, weights });
+      return { sIn, sOod };
+    };
+    const raw = await validate('raw');
+    trainer.swapEma();
+    const { sIn, sOod } = await validate('ema');
     trainer.swapEma();
     const evalSeconds = (Date.now() - tEval) / 1000;
     loop.elapsedSeconds += (Date.now() - t0) / 1000;
@@ -214,6 +238,8 @@ async function main(): Promise<void> {
       test_n: settings.evalN,
       ood_val_set: `${settings.oodVal}/train`,
       ood_val_auroc: oodAuroc,
+      ood_val_auroc_raw: aurocByScore(raw.sIn, raw.sOod),
+      test_elbo_nats_raw: mean(raw.sIn.bounds[0]!),
       free_bits: sched.freeBits,
       beta: sched.beta,
       seconds_train: trainSeconds,
@@ -226,11 +252,12 @@ async function main(): Promise<void> {
     await saveCheckpoint(run, trainer, loop, settings as unknown as Record<string, unknown>);
     console.error(
       `epoch ${loop.epoch}: train ${trainElbo.toFixed(2)} nats, test ${testElbo.toFixed(2)} nats (${record.test_bpd.toFixed(4)} bits/dim), ` +
-        `KL ${record.test_kl_per_layer.map((v) => v.toFixed(1)).join('/')}, AUROC(val) LLR>1 ${oodAuroc['LLR>1']?.toFixed(3)} L>0 ${oodAuroc['L>0']?.toFixed(3)}, ` +
+        `KL ${record.test_kl_per_layer.map((v) => v.toFixed(1)).join('/')}, AUROC(val) LLR>1 ${oodAuroc['LLR>1']?.toFixed(3)} (raw weights ${record.ood_val_auroc_raw['LLR>1']?.toFixed(3)}) L>0 ${oodAuroc['L>0']?.toFixed(3)}, ` +
         `${record.images_per_second.toFixed(1)} img/s, epoch ${formatSeconds(trainSeconds)}`,
     );
-    if (stopRequested) return;
+    if (stopRequested) break;
   }
+  await workers?.close();
   trainer.dispose();
   model.dispose();
 }

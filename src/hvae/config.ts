@@ -71,6 +71,21 @@ export const SMALL_GREY: HvaeConfig = {
   ],
 };
 
+/**
+ * small-grey's widths and kernels in the paper's layout: strides in the last block of a stage, so
+ * stage 1 runs at 28x28 and the decoder's last blocks model x at full resolution. The
+ * configuration of the calibration run with the paper's own code.
+ */
+export const SMALL_GREY_LATE: HvaeConfig = {
+  ...SMALL_GREY,
+  name: 'small-grey-late',
+  stages: [
+    stage(32, 3, 2, 3, { kind: 'conv', channels: 8, kernel: 3 }),
+    stage(32, 3, 2, 3, { kind: 'dense', units: 16 }),
+    stage(32, 3, 1, 3, { kind: 'dense', units: 8 }),
+  ],
+};
+
 /** As small-grey with two blocks per stage: the cheapest of the CPU configurations. */
 export const SMALL2_GREY: HvaeConfig = {
   ...SMALL_GREY,
@@ -98,6 +113,7 @@ export const TINY_GREY: HvaeConfig = {
 export const CONFIGS: Record<string, HvaeConfig> = {
   [PAPER_GREY.name]: PAPER_GREY,
   [SMALL_GREY.name]: SMALL_GREY,
+  [SMALL_GREY_LATE.name]: SMALL_GREY_LATE,
   [SMALL2_GREY.name]: SMALL2_GREY,
   [TINY_GREY.name]: TINY_GREY,
 };

@@ -9,6 +9,8 @@
  *   'layer' (Kingma et al. 2016, the budget shared evenly among the L layers):
  *     sum_i max(E_batch[KL_i], lambda / L).
  * A step whose loss or gradients are not finite is not applied: the weights stay as they were.
+ * A batch can be split into equal shards whose gradients are computed elsewhere (other threads)
+ * and averaged here: the mean of the shards' mean losses is the batch's mean loss.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hvae } from './model.ts';
@@ -71,18 +73,82 @@ interface PendingStep {
   gradNorm: tf.Tensor;
 }
 
+/** One shard's loss, statistics and gradients, read back (the gradients flat, in the order of the model's variables). */
+export interface ShardGradients {
+  loss: number;
+  /** Mean ELBO, mean log p(x|z), then the mean KL of each layer, bottom first. */
+  stats: number[];
+  grads: Float32Array;
+}
+
+/** Seed of the noise of step `stepIndex` for shard `shard` of its batch; shard 0 draws what an unsharded step draws. */
+export function stepNoiseSeed(seed: number, stepIndex: number, shard: number): number {
+  const base = seed * 1_000_003 + stepIndex;
+  // Negative for the other shards, so that they never replay another step's draws.
+  return shard === 0 ? base : -(base * 16 + shard);
+}
+
+/** The loss of a batch, its gradients with respect to every variable of the model, and the step statistics. */
+function lossAndGradients(model: Hvae, x: tf.Tensor4D, beta: number, freeBits: number, freeBitsPer: FreeBitsPer, noise: NoiseSource): PendingStep {
+  const L = model.numLatentLayers;
+  return tf.tidy(() => {
+    let statsT: tf.Tensor | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const r = model.run(x, { k: 0, lowerLatents: 'mode', noise });
+      const klMeans = r.kl.map((t) => tf.mean(t!));
+      const nll = tf.neg(tf.mean(r.logPxGivenZ));
+      // lambda = 0 is the plain ELBO: no clamp at 0 either (Monte Carlo KL elements can be negative).
+      const klLoss =
+        freeBits === 0
+          ? tf.addN(klMeans)
+          : freeBitsPer === 'element'
+            ? elementFreeBits(r.klElements, freeBits)
+            : tf.addN(klMeans.map((m) => tf.maximum(m, freeBits / L)));
+      const loss = tf.add(nll, tf.mul(beta, klLoss)) as tf.Scalar;
+      statsT = tf.keep(tf.stack([tf.mean(r.logWeight), tf.neg(nll), ...klMeans]));
+      return loss;
+    }, [...model.store.vars.values()]);
+    const gradNorm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+    return { value, grads, stats: statsT!, gradNorm };
+  });
+}
+
+/** A shard's gradients, read back for the thread that applies the step. */
+export function shardGradients(model: Hvae, x: tf.Tensor4D, beta: number, freeBits: number, freeBitsPer: FreeBitsPer, noiseSeed: number): ShardGradients {
+  const p = lossAndGradients(model, x, beta, freeBits, freeBitsPer, new NoiseSource(noiseSeed));
+  const flat = tf.tidy(() => tf.concat([...model.store.vars.values()].map((v) => (p.grads[v.name] ? tf.reshape(p.grads[v.name]!, [-1]) : tf.zeros([v.size])))));
+  // A copy the caller owns (it may transfer its buffer to another thread).
+  const result = { loss: p.value.dataSync()[0]!, stats: Array.from(p.stats.dataSync()), grads: new Float32Array(flat.dataSync()) };
+  tf.dispose([p.value, p.stats, p.gradNorm, flat, ...Object.values(p.grads)]);
+  return result;
+}
+
+/** The model's weights, flat in the order of its variables: what a shard's thread needs to compute its gradients. */
+export function flatWeights(model: Hvae): Float32Array {
+  return tf.tidy(() => tf.concat([...model.store.vars.values()].map((v) => tf.reshape(v, [-1]))).dataSync() as Float32Array);
+}
+
+/** Sets the model's weights from flatWeights' layout; throws if the sizes differ. */
+export function setFlatWeights(model: Hvae, flat: Float32Array): void {
+  let offset = 0;
+  for (const v of model.store.vars.values()) {
+    if (offset + v.size > flat.length) throw new Error(`flat weights hold ${flat.length} values, the model needs more`);
+    tf.tidy(() => v.assign(tf.tensor(flat.subarray(offset, offset + v.size), v.shape)));
+    offset += v.size;
+  }
+  if (offset !== flat.length) throw new Error(`flat weights hold ${flat.length} values, the model has ${offset}`);
+}
+
 export class Trainer {
   readonly optimizer: tf.AdamOptimizer;
   /** Steps taken, counting those before a resume: the noise of step t depends only on (seed, t). */
   private stepIndex: number;
-  private readonly vars: tf.Variable[];
   /** EMA shadows, same names as the model's variables. */
   readonly ema: Map<string, tf.Variable> | null;
 
   constructor(readonly model: Hvae, readonly opts: TrainerOptions, startStep = 0) {
     this.optimizer = tf.train.adam(opts.learningRate);
     this.stepIndex = startStep;
-    this.vars = [...model.store.vars.values()];
     this.ema =
       opts.emaDecay && opts.emaDecay > 0
         ? new Map([...model.store.vars.entries()].map(([n, v]) => [n, tf.variable(v.clone(), false, `${v.name}/ema`)]))
@@ -92,7 +158,9 @@ export class Trainer {
   /** One step on a binarised batch. Throws NonFiniteLossError (weights untouched) on NaN/Inf. */
   step(x: tf.Tensor4D, beta: number, freeBits: number): StepStats {
     const p = this.forward(x, beta, freeBits);
-    return this.apply(p, p.value.dataSync()[0]!, p.gradNorm.dataSync()[0]!, Array.from(p.stats.dataSync()));
+    const read = [p.value.dataSync()[0]!, p.gradNorm.dataSync()[0]!, Array.from(p.stats.dataSync())] as const;
+    tf.dispose([p.value, p.stats, p.gradNorm]);
+    return this.apply(p.grads, ...read);
   }
 
   /**
@@ -102,40 +170,61 @@ export class Trainer {
   async stepAsync(x: tf.Tensor4D, beta: number, freeBits: number): Promise<StepStats> {
     const p = this.forward(x, beta, freeBits);
     const [value, gradNorm, stats] = await Promise.all([p.value.data(), p.gradNorm.data(), p.stats.data()]);
-    return this.apply(p, value[0]!, gradNorm[0]!, Array.from(stats));
+    tf.dispose([p.value, p.stats, p.gradNorm]);
+    return this.apply(p.grads, value[0]!, gradNorm[0]!, Array.from(stats));
   }
 
   /** The loss, its gradients, their global norm and the statistics, as tensors (the caller reads them). */
   private forward(x: tf.Tensor4D, beta: number, freeBits: number): PendingStep {
-    const L = this.model.numLatentLayers;
-    const noise = new NoiseSource(this.opts.seed * 1_000_003 + this.stepIndex++);
-    return tf.tidy(() => {
-      let statsT: tf.Tensor | null = null;
-      const { value, grads } = tf.variableGrads(() => {
-        const r = this.model.run(x, { k: 0, lowerLatents: 'mode', noise });
-        const klMeans = r.kl.map((t) => tf.mean(t!));
-        const nll = tf.neg(tf.mean(r.logPxGivenZ));
-        // lambda = 0 is the plain ELBO: no clamp at 0 either (Monte Carlo KL elements can be negative).
-        const klLoss =
-          freeBits === 0
-            ? tf.addN(klMeans)
-            : (this.opts.freeBitsPer ?? 'element') === 'element'
-              ? elementFreeBits(r.klElements, freeBits)
-              : tf.addN(klMeans.map((m) => tf.maximum(m, freeBits / L)));
-        const loss = tf.add(nll, tf.mul(beta, klLoss)) as tf.Scalar;
-        statsT = tf.keep(tf.stack([tf.mean(r.logWeight), tf.neg(nll), ...klMeans]));
-        return loss;
-      }, this.vars);
-      const gradNorm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
-      return { value, grads, stats: statsT!, gradNorm };
-    });
+    const noise = new NoiseSource(stepNoiseSeed(this.opts.seed, this.stepIndex++, 0));
+    return lossAndGradients(this.model, x, beta, freeBits, this.opts.freeBitsPer ?? 'element', noise);
   }
 
-  /** Applies a step whose loss and gradient norm have been read, unless either is not finite. */
-  private apply(p: PendingStep, loss: number, gradNorm: number, statVals: number[]): StepStats {
-    const L = this.model.numLatentLayers;
+  /**
+   * One step on a batch split into equal shards: this thread computes shard 0 (`x`) while
+   * `others(stepIndex)` has the other shards computed elsewhere (it must start them before it
+   * returns); the step applies the mean of all shards' gradients.
+   */
+  async stepSharded(x: tf.Tensor4D, beta: number, freeBits: number, others: (stepIndex: number) => Promise<ShardGradients[]>): Promise<StepStats> {
+    const remote = others(this.stepIndex);
+    const p = this.forward(x, beta, freeBits);
+    let results: ShardGradients[];
+    try {
+      results = await remote;
+    } catch (e) {
+      tf.dispose([p.value, p.stats, p.gradNorm, ...Object.values(p.grads)]);
+      throw e;
+    }
+    const n = results.length + 1;
+    const [localLoss] = p.value.dataSync();
+    const localStats = Array.from(p.stats.dataSync());
     tf.dispose([p.value, p.stats, p.gradNorm]);
-    const grads = p.grads;
+    const offsets = new Map<string, number>();
+    let offset = 0;
+    for (const v of this.model.store.vars.values()) {
+      offsets.set(v.name, offset);
+      offset += v.size;
+    }
+    // In the order of the local gradients: Adam keeps its moments by position, in the order of its first step.
+    const grads = tf.tidy(() => {
+      const out: tf.NamedTensorMap = {};
+      for (const [name, g] of Object.entries(p.grads)) {
+        const at = offsets.get(name)!;
+        const parts = results.map((r) => tf.tensor(r.grads.subarray(at, at + g.size), g.shape));
+        out[name] = tf.div(tf.addN([g, ...parts]), n);
+      }
+      return out;
+    });
+    tf.dispose(Object.values(p.grads));
+    const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
+    const loss = results.reduce((s, r) => s + r.loss, localLoss!) / n;
+    const stats = localStats.map((v, i) => results.reduce((s, r) => s + r.stats[i]!, v) / n);
+    return this.apply(grads, loss, gradNorm, stats);
+  }
+
+  /** Applies gradients whose loss and norm have been read, unless either is not finite; disposes the gradients. */
+  private apply(grads: tf.NamedTensorMap, loss: number, gradNorm: number, statVals: number[]): StepStats {
+    const L = this.model.numLatentLayers;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
       tf.dispose(grads);
       throw new NonFiniteLossError(`loss is ${loss}, gradient norm ${gradNorm}`);
