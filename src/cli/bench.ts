@@ -1,7 +1,8 @@
 /**
- * npm run bench [-- --configs paper-grey,small-grey --batch 64]
+ * npm run bench [-- --configs paper-grey,small-grey --batch 64 --threads 2]
  * Prints, per configuration, on the wasm backend: parameters, FLOPs per image, scoring
- * throughput (ELBO and every L>k, S = 1), training throughput (forward + backward + Adam)
+ * throughput (ELBO and every L>k, S = 1), training throughput (forward + backward + Adam) on
+ * one thread and, with --threads N > 1, on N threads as `npm run train --threads N` trains,
  * and the achieved GFLOP/s. Figures only; nothing is asserted.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,7 +12,8 @@ import { Hvae } from '../hvae/model.ts';
 import { NoiseSource } from '../hvae/noise.ts';
 import { scoreAll } from '../hvae/bounds.ts';
 import { Trainer } from '../hvae/training.ts';
-import { num, parseArgs, runMain, str } from './args.ts';
+import { GradientWorkers } from './gradientWorkers.ts';
+import { num, parseArgs, runMain, str, UsageError } from './args.ts';
 
 function forwardFlops(model: Hvae, x: tf.Tensor4D): number {
   model.store.flops = 0;
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
   const configs = str(a, 'configs', 'paper-grey,small-grey').split(',');
   const batch = num(a, 'batch', 64);
   const repeats = num(a, 'repeats', 3);
+  const threads = num(a, 'threads', 1);
+  if (!Number.isInteger(threads) || threads < 1 || batch % threads !== 0) throw new UsageError(`--threads must be a whole number >= 1 that divides --batch ${batch}`);
   const backend = await initNodeBackend();
   console.log(`backend ${backend}, batch ${batch}, ${repeats} timed repeats after one warm-up; Node ${process.version}`);
   for (const name of configs) {
@@ -50,6 +54,21 @@ async function main(): Promise<void> {
     const trainSec = await timeIt(repeats, () => {
       trainer.step(x, 1, 2);
     });
+    let shardedLine = '';
+    if (threads > 1) {
+      const workers = await GradientWorkers.start(model.config, threads - 1);
+      const shard = batch / threads;
+      const all = x.dataSync() as Float32Array;
+      const D = all.length / batch;
+      const local = tf.slice(x, 0, shard);
+      const others = Array.from({ length: threads - 1 }, (_, i) => all.slice((i + 1) * shard * D, (i + 2) * shard * D));
+      const shardedSec = await timeIt(repeats, async () => {
+        await trainer.stepSharded(local, 1, 2, (index) => workers.compute(model, others, { seed: 1, index, beta: 1, freeBits: 2, freeBitsPer: 'element' }));
+      });
+      shardedLine = `\n  training on ${threads} threads (shards of ${shard}): ${(batch / shardedSec).toFixed(1)} images/s`;
+      local.dispose();
+      await workers.close();
+    }
     const scoreRate = batch / scoreSec;
     const trainRate = batch / trainSec;
     // Scoring runs L+1 forward passes; a training step costs about three forward passes.
@@ -59,7 +78,7 @@ async function main(): Promise<void> {
       [
         `${name}: ${model.numParams().toLocaleString('en')} parameters, ${(fwd / 1e6).toFixed(1)} MFLOP per image per pass`,
         `  scoring (ELBO + all ${L} L>k, S = 1): ${scoreRate.toFixed(1)} images/s, ${scoreGflops.toFixed(1)} GFLOP/s`,
-        `  training (forward + backward + Adam): ${trainRate.toFixed(1)} images/s, ~${trainGflops.toFixed(1)} GFLOP/s`,
+        `  training (forward + backward + Adam): ${trainRate.toFixed(1)} images/s, ~${trainGflops.toFixed(1)} GFLOP/s${shardedLine}`,
       ].join('\n'),
     );
     trainer.dispose();
