@@ -1,6 +1,6 @@
 /**
- * npm run export-model -- --run runs/<run> --epoch N --out models/<name>
- * Copies the EMA weights of one epoch snapshot into a shipped model folder and writes its
+ * npm run export-model -- --run runs/<run> --epoch N [--weights ema|raw] --out models/<name>
+ * Copies the EMA (or raw) weights of one epoch snapshot into a shipped model folder and writes its
  * model card (card.json) from the run's log: config, parameters, FLOPs, epochs, wall-clock
  * training time and throughput on this machine, test ELBO. The epoch is chosen by the caller
  * from in-distribution numbers or a fixed schedule, never from OOD test sets.
@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { NoiseSource } from '../hvae/noise.ts';
+import { bitsPerDim } from '../hvae/bounds.ts';
 import { num, parseArgs, runMain, str, UsageError } from './args.ts';
 import { savedSettings } from './checkpoint.ts';
 import { loadModelDir, saveModelDir, writeAtomic } from './modelFiles.ts';
@@ -18,7 +19,8 @@ import { loadModelDir, saveModelDir, writeAtomic } from './modelFiles.ts';
 interface LogRecord {
   epoch: number;
   test_elbo_nats: number;
-  test_bpd: number;
+  /** The raw weights' test ELBO, logged since runs keep raw snapshots too. */
+  test_elbo_nats_raw?: number;
   test_n: number;
   seconds_eval: number;
   elapsed_seconds: number;
@@ -27,6 +29,8 @@ interface LogRecord {
   free_bits: number;
   beta: number;
   backend: string;
+  /** Threads that shared each batch (absent in logs of runs that trained on one). */
+  threads?: number;
 }
 
 async function main(): Promise<void> {
@@ -34,7 +38,9 @@ async function main(): Promise<void> {
   const run = str(a, 'run');
   const epoch = num(a, 'epoch');
   const out = str(a, 'out');
-  const selection = str(a, 'selection', `fixed schedule: the EMA weights after epoch ${epoch}`);
+  const weights = str(a, 'weights', 'ema');
+  if (weights !== 'ema' && weights !== 'raw') throw new UsageError(`--weights must be ema or raw, got "${weights}"`);
+  const selection = str(a, 'selection', `fixed schedule: the ${weights === 'ema' ? 'EMA' : 'raw'} weights after epoch ${epoch}`);
   await initNodeBackend();
   const log = (await readFile(join(run, 'log.jsonl'), 'utf8'))
     .split('\n')
@@ -43,7 +49,9 @@ async function main(): Promise<void> {
   const rec = log.find((r) => r.epoch === epoch);
   if (!rec) throw new UsageError(`${run}/log.jsonl has no epoch ${epoch} (it has ${log.map((r) => r.epoch).join(', ')})`);
   const state = JSON.parse(await readFile(join(run, 'checkpoint', 'state.json'), 'utf8')) as { settings: Record<string, unknown> };
-  const { model, json } = await loadModelDir(join(run, 'epochs', String(epoch)));
+  const elbo = weights === 'ema' ? rec.test_elbo_nats : rec.test_elbo_nats_raw;
+  if (elbo === undefined) throw new UsageError(`${run}/log.jsonl has no test ELBO of the raw weights: this run kept no raw snapshots`);
+  const { model, json } = await loadModelDir(join(run, 'epochs', weights === 'ema' ? String(epoch) : `${epoch}-raw`));
   const dataset = String(json.meta.dataset);
 
   model.store.flops = 0;
@@ -55,7 +63,7 @@ async function main(): Promise<void> {
 
   // elapsed_seconds is the training time of the whole run to this epoch, across resumes.
   const batch = Number((state.settings as { batch?: number }).batch);
-  await saveModelDir(out, model, { dataset, epoch, weights: 'ema', run });
+  await saveModelDir(out, model, { dataset, epoch, weights, run });
   const card = {
     model: out.split('/').pop(),
     trained_on: dataset,
@@ -67,9 +75,9 @@ async function main(): Promise<void> {
     training: savedSettings(state.settings),
     training_seconds: Math.round(rec.elapsed_seconds),
     training_images_per_second: Math.round(((rec.step * batch) / rec.elapsed_seconds) * 10) / 10,
-    training_machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), tfjs ${rec.backend} backend in Node ${process.version}`,
-    test_elbo_nats: Math.round(rec.test_elbo_nats * 100) / 100,
-    test_bits_per_dim: Math.round(rec.test_bpd * 10000) / 10000,
+    training_machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), tfjs ${rec.backend} backend in Node ${process.version}, ${rec.threads ?? 1} thread${(rec.threads ?? 1) > 1 ? 's' : ''} at the end`,
+    test_elbo_nats: Math.round(elbo * 100) / 100,
+    test_bits_per_dim: Math.round(bitsPerDim(elbo, model.dims) * 10000) / 10000,
     test_elbo_measured_on: `first ${rec.test_n} ${dataset} test images, S = 1, one seeded binarisation`,
     weights_bytes: model.numParams() * 4,
   };

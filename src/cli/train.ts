@@ -247,6 +247,7 @@ async function main(): Promise<void> {
       images_per_second: ((nBatches - startBatch) * B) / trainSeconds,
       elapsed_seconds: loop.elapsedSeconds,
       backend,
+      threads,
     };
     await appendFile(join(run, 'log.jsonl'), JSON.stringify(record) + '\n');
     await saveCheckpoint(run, trainer, loop, settings as unknown as Record<string, unknown>);
