@@ -168,6 +168,20 @@ describe('scoreAll', () => {
       }
   });
 
+  it('computes only the asked k: those equal the full computation, the others are NaN', async () => {
+    const all = await scoreAll(model, x, { samples: 4, lowerLatents: 'mode', seed: 5 });
+    const some = await scoreAll(model, x, { samples: 4, lowerLatents: 'mode', seed: 5, ks: [0, 2] });
+    for (let n = 0; n < 6; n++) {
+      expect(some.bounds[0]![n]).toBe(all.bounds[0]![n]);
+      expect(some.bounds[2]![n]).toBe(all.bounds[2]![n]);
+      expect(some.ratios[2]![n]).toBe(all.ratios[2]![n]);
+      expect(some.bounds[1]![n]).toBeNaN();
+      expect(some.bounds[3]![n]).toBeNaN();
+    }
+    await expect(scoreAll(model, x, { samples: 1, lowerLatents: 'mode', seed: 1, ks: [1, 2] })).rejects.toThrow(/hold 0/);
+    await expect(scoreAll(model, x, { samples: 1, lowerLatents: 'mode', seed: 1, ks: [0, 4] })).rejects.toThrow(/0\.\.3/);
+  });
+
   it('rejects k out of range and bad sample counts', async () => {
     expect(() => tf.tidy(() => {
       model.run(x, { k: 4, lowerLatents: 'mode', noise: new NoiseSource(1) });

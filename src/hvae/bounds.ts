@@ -18,6 +18,11 @@ export interface ScoreOptions {
   maxRows?: number;
   /** Also return, per k, the mean of p(x|z) of the first sample. */
   reconstructions?: boolean;
+  /**
+   * The k whose L>k to compute (default: every k); must hold 0, the ELBO every ratio needs. The
+   * others are NaN: LLR>1 at large S needs only two of the L + 1 passes.
+   */
+  ks?: readonly number[];
 }
 
 export interface Scores {
@@ -84,8 +89,15 @@ export async function scoreAll(model: Hvae, x: tf.Tensor4D, opts: ScoreOptions):
   const kl: Float64Array[] = Array.from({ length: L }, () => new Float64Array(N));
   const logPx = new Float64Array(N);
   const recon: Float32Array[] | undefined = opts.reconstructions ? [] : undefined;
+  const ks = new Set(opts.ks ?? Array.from({ length: L + 1 }, (_, k) => k));
+  if (!ks.has(0) || [...ks].some((k) => !Number.isInteger(k) || k < 0 || k > L)) throw new Error(`ks must hold 0 and lie in 0..${L}, got ${[...ks].join(',')}`);
+  if (recon && ks.size < L + 1) throw new Error('reconstructions need every k');
 
   for (let k = 0; k <= L; k++) {
+    if (!ks.has(k)) {
+      logw[k]!.fill(NaN);
+      continue;
+    }
     // Every k gets its own noise stream, seeded from the run's seed: k = 0 replays exactly the ELBO pass.
     const noise = new NoiseSource(opts.seed === null ? null : opts.seed + 7919 * k);
     for (let s0 = 0; s0 < S; s0 += perChunk) {
