@@ -10,7 +10,8 @@
  *     sum_i max(E_batch[KL_i], lambda / L).
  * A step whose loss or gradients are not finite is not applied: the weights stay as they were.
  * A batch can be split into equal shards whose gradients are computed elsewhere (other threads)
- * and averaged here: the mean of the shards' mean losses is the batch's mean loss.
+ * and averaged here: the mean of the shards' mean losses is the batch's mean loss (with free
+ * bits per layer, each shard applies the floor to its own mean KL, a slightly different loss).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hvae } from './model.ts';
