@@ -29,6 +29,14 @@ export interface HvaeConfig {
   stages: StageConfig[];
   /** Skip connections z_i -> z_{i+2} (via the deterministic features of the stage below/above). */
   skip: boolean;
+  /**
+   * Skip features enter every block of a stage, as in the paper's code: in inference the stage
+   * below's output, in generation block j of the stage above's output of its block j. Otherwise
+   * (and in models saved before this option) only a stage's first block takes them.
+   */
+  skipEveryBlock?: boolean;
+  /** Gated residual blocks (see ResBlock), as in the paper's code. */
+  gated?: boolean;
 }
 
 /**
@@ -86,6 +94,14 @@ export const SMALL_GREY_LATE: HvaeConfig = {
   ],
 };
 
+/** small-grey-late with the paper's code's gated blocks and skips into every block. */
+export const SMALL_GREY_PAPER: HvaeConfig = {
+  ...SMALL_GREY_LATE,
+  name: 'small-grey-paper',
+  skipEveryBlock: true,
+  gated: true,
+};
+
 /** As small-grey with two blocks per stage: the cheapest of the CPU configurations. */
 export const SMALL2_GREY: HvaeConfig = {
   ...SMALL_GREY,
@@ -114,6 +130,7 @@ export const CONFIGS: Record<string, HvaeConfig> = {
   [PAPER_GREY.name]: PAPER_GREY,
   [SMALL_GREY.name]: SMALL_GREY,
   [SMALL_GREY_LATE.name]: SMALL_GREY_LATE,
+  [SMALL_GREY_PAPER.name]: SMALL_GREY_PAPER,
   [SMALL2_GREY.name]: SMALL2_GREY,
   [TINY_GREY.name]: TINY_GREY,
 };
@@ -144,5 +161,6 @@ export function validateConfig(raw: unknown): HvaeConfig {
     const l = s.latent;
     if (!l || (l.kind !== 'conv' && l.kind !== 'dense')) fail(`stage ${i} latent kind`);
   }
+  for (const flag of ['skipEveryBlock', 'gated'] as const) if (c[flag] !== undefined && typeof c[flag] !== 'boolean') fail(`${flag} must be true or false`);
   return { ...c, skip: c.skip !== false } as HvaeConfig;
 }

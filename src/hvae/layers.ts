@@ -153,7 +153,8 @@ export function resampledShape([h, w]: Shape3, channels: number, stride: number,
 /**
  * Residual block y = Conv_s(Act(Conv(Act(x)) + Aux(Act(aux)))) + Proj(x). The auxiliary input
  * is how skip connections between latent layers enter a stage; Proj is the identity when the
- * shape is kept, else a 1x1 convolution with the block's resampling.
+ * shape is kept, else a 1x1 convolution with the block's resampling. Gated, Conv_s has twice the
+ * channels, a and b, and gives a * sigmoid(b) (the paper's code).
  */
 export class ResBlock {
   readonly outShape: Shape3;
@@ -171,11 +172,12 @@ export class ResBlock {
     stride: number,
     resample: Resample,
     auxShape: Shape3 | null,
+    private readonly gated = false,
   ) {
     this.outShape = resampledShape(inShape, channels, stride, resample);
     this.conv1 = new WnConv(store, `${name}/conv1`, inShape[2], channels, kernel);
     // A small initial scale keeps the residual stream's variance from growing with depth.
-    this.conv2 = new WnConv(store, `${name}/conv2`, channels, channels, kernel, stride, resample, 0.1);
+    this.conv2 = new WnConv(store, `${name}/conv2`, channels, gated ? 2 * channels : channels, kernel, stride, resample, 0.1);
     this.aux = auxShape ? auxConv(store, `${name}/aux`, auxShape, [inShape[0], inShape[1], channels], kernel) : null;
     const keepsShape = stride === 1 && inShape[2] === channels;
     this.proj = keepsShape ? null : new WnConv(store, `${name}/proj`, inShape[2], channels, 1, stride, resample);
@@ -185,6 +187,10 @@ export class ResBlock {
     let y = this.conv1.apply(tf.relu(x));
     if (this.aux && aux) y = tf.add(y, this.aux.apply(tf.relu(aux)));
     y = this.conv2.apply(tf.relu(y));
+    if (this.gated) {
+      const [a, b] = tf.split(y, 2, -1) as [tf.Tensor4D, tf.Tensor4D];
+      y = tf.mul(a, tf.sigmoid(b));
+    }
     return tf.add(y, this.proj ? this.proj.apply(x) : x);
   }
 }

@@ -140,7 +140,8 @@ export class Hvae {
       const auxQ = config.skip && i > 0 ? hShapes[i - 1]! : null;
       let shape = inShapes[i]!;
       const qBlocks = s.blocks.map((b, j) => {
-        const blk = new ResBlock(store, `${name}/q/block${j + 1}`, shape, b.channels, b.kernel, b.stride, 'down', j === 0 ? auxQ : null);
+        const aux = j === 0 || config.skipEveryBlock ? auxQ : null;
+        const blk = new ResBlock(store, `${name}/q/block${j + 1}`, shape, b.channels, b.kernel, b.stride, 'down', aux, config.gated);
         shape = blk.outShape;
         return blk;
       });
@@ -160,17 +161,19 @@ export class Hvae {
 
     // Generative path, top-down: stage i decodes z_i to d_i, the input of p(z_{i-1} | d_i).
     const dShapes: Shape3[] = new Array<Shape3>(L);
+    let aboveOutShapes: Shape3[] = [];
     for (let i = L - 1; i >= 0; i--) {
       const s = config.stages[i]!;
       const st = stages[i]!;
-      const auxP = config.skip && i < L - 1 ? dShapes[i + 1]! : null;
       let shape = st.pToMap.mapShape;
       const reversed = [...s.blocks].reverse();
       st.pBlocks = reversed.map((b, j) => {
-        const blk = new ResBlock(store, `stage${i + 1}/p/block${j + 1}`, shape, b.channels, b.kernel, b.stride, 'up', j === 0 ? auxP : null);
+        const aux = config.skip && i < L - 1 ? skipSource(aboveOutShapes, j, config.skipEveryBlock === true) : null;
+        const blk = new ResBlock(store, `stage${i + 1}/p/block${j + 1}`, shape, b.channels, b.kernel, b.stride, 'up', aux, config.gated);
         shape = blk.outShape;
         return blk;
       });
+      aboveOutShapes = st.pBlocks.map((blk) => blk.outShape);
       dShapes[i] = shape;
       if (i < L - 1) st.pHead = new GaussianHead(store, `stage${i + 1}/p/latent`, dShapes[i + 1]!, s.latent);
     }
@@ -203,7 +206,7 @@ export class Hvae {
     for (const [i, st] of this.stages.entries()) {
       let h = a;
       st.qBlocks.forEach((blk, j) => {
-        h = blk.apply(h, j === 0 ? hPrev : null);
+        h = blk.apply(h, j === 0 || this.config.skipEveryBlock ? hPrev : null);
       });
       const q = st.qHead.apply(h);
       const z = i < k ? q.mean : tf.add(q.mean, tf.mul(q.std, noise.normal(q.mean.shape)));
@@ -236,6 +239,8 @@ export class Hvae {
     const latents: tf.Tensor[] = new Array<tf.Tensor>(L);
     const priors: Gaussian[] = new Array<Gaussian>(L);
     let d: tf.Tensor4D | null = null;
+    // Outputs of the stage above's blocks: the skip connections into this stage's blocks.
+    let aboveOuts: tf.Tensor4D[] = [];
     for (let i = L - 1; i >= 0; i--) {
       const st = this.stages[i]!;
       const prior: Gaussian =
@@ -244,10 +249,12 @@ export class Hvae {
       latents[i] = z;
       priors[i] = prior;
       let m = st.pToMap.apply(z);
-      const dAbove: tf.Tensor4D | null = d;
+      const outs: tf.Tensor4D[] = [];
       st.pBlocks.forEach((blk, j) => {
-        m = blk.apply(m, j === 0 ? dAbove : null);
+        m = blk.apply(m, skipSource(aboveOuts, j, this.config.skipEveryBlock === true));
+        outs.push(m);
       });
+      aboveOuts = outs;
       d = m;
     }
     return { logits: this.output.apply(tf.relu(d!)), latents, priors };
@@ -298,4 +305,14 @@ export class Hvae {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/**
+ * The skip input of generative block j from the outputs of the stage above's blocks: block j's
+ * (the paper's code), or the stage above's last output into block 0 only.
+ */
+function skipSource<T>(aboveOuts: T[], j: number, everyBlock: boolean): T | null {
+  if (aboveOuts.length === 0) return null;
+  if (everyBlock) return aboveOuts[Math.min(j, aboveOuts.length - 1)]!;
+  return j === 0 ? aboveOuts[aboveOuts.length - 1]! : null;
 }

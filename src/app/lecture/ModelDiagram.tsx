@@ -49,9 +49,11 @@ function describe(node: DiagramNode, config: HvaeConfig, shapes: Shapes): { titl
     return {
       title: `${node.path === 'q' ? 'Inference' : 'Generative'} block ${i}`,
       lines: [
-        `Deterministic: ${stage.blocks.length} residual blocks, ${stage.blocks[0]!.channels} channels, kernels ${k}`,
+        `Deterministic: ${stage.blocks.length} ${config.gated ? 'gated ' : ''}residual blocks, ${stage.blocks[0]!.channels} channels, kernels ${k}`,
         node.path === 'q' ? `Output ${dims(shapes.features[i - 1]!)}` : `Decodes z${sub(i)} towards ${i === 1 ? 'x' : `z${sub(i - 1)}`}`,
-        config.skip ? `Dashed: its features also feed the ${node.path === 'q' ? 'next block up' : 'next block down'} (skip connection)` : '',
+        config.skip
+          ? `Dashed: its features also feed the ${node.path === 'q' ? 'next block up' : 'next block down'} (skip connection, into ${config.skipEveryBlock ? 'each of its residual blocks' : 'its first residual block'})`
+          : '',
       ].filter(Boolean),
     };
   }
