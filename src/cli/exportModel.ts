@@ -29,7 +29,7 @@ interface LogRecord {
   free_bits: number;
   beta: number;
   backend: string;
-  /** Threads that shared each batch (absent in logs of runs that trained on one). */
+  /** Threads that shared each batch (not logged by older runs). */
   threads?: number;
 }
 
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     training: savedSettings(state.settings),
     training_seconds: Math.round(rec.elapsed_seconds),
     training_images_per_second: Math.round(((rec.step * batch) / rec.elapsed_seconds) * 10) / 10,
-    training_machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), tfjs ${rec.backend} backend in Node ${process.version}, ${rec.threads ?? 1} thread${(rec.threads ?? 1) > 1 ? 's' : ''} at the end`,
+    training_machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), tfjs ${rec.backend} backend in Node ${process.version}${rec.threads ? `, ${rec.threads} thread${rec.threads > 1 ? 's' : ''} at the end` : ''}`,
     test_elbo_nats: Math.round(elbo * 100) / 100,
     test_bits_per_dim: Math.round(bitsPerDim(elbo, model.dims) * 10000) / 10000,
     test_elbo_measured_on: `first ${rec.test_n} ${dataset} test images, S = 1, one seeded binarisation`,
