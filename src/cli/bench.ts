@@ -1,7 +1,8 @@
 /**
- * npm run bench [-- --configs paper-grey,small-grey --batch 64 --threads 2]
+ * npm run bench [-- --configs paper-grey,small-grey --batch 64 --threads 2 --samples 100]
  * Prints, per configuration, on the wasm backend: parameters, FLOPs per image, scoring
- * throughput (ELBO and every L>k, S = 1), training throughput (forward + backward + Adam) on
+ * throughput (ELBO and every L>k, S = 1; and LLR>1 alone at S importance samples, as
+ * `npm run eval -- --samples S --k 0,1` scores), training throughput (forward + backward + Adam) on
  * one thread and, with --threads N > 1, on N threads as `npm run train --threads N` trains,
  * and the achieved GFLOP/s. Figures only; nothing is asserted.
  */
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   const batch = num(a, 'batch', 64);
   const repeats = num(a, 'repeats', 3);
   const threads = num(a, 'threads', 1);
+  const samples = num(a, 'samples', 20);
+  if (!Number.isInteger(samples) || samples < 1) throw new UsageError('--samples must be a whole number >= 1');
   if (!Number.isInteger(threads) || threads < 1 || batch % threads !== 0) throw new UsageError(`--threads must be a whole number >= 1 that divides --batch ${batch}`);
   const backend = await initNodeBackend();
   console.log(`backend ${backend}, batch ${batch}, ${repeats} timed repeats after one warm-up; Node ${process.version}`);
@@ -50,6 +53,13 @@ async function main(): Promise<void> {
     const scoreSec = await timeIt(repeats, async () => {
       await scoreAll(model, x, { samples: 1, lowerLatents: 'mode', seed: 1 });
     });
+    // As eval scores S >= 100: ten images per call, MAX_ROWS rows per pass.
+    const iwImages = Math.min(batch, 10);
+    const xs = tf.slice(x, 0, iwImages);
+    const iwSec = await timeIt(repeats, async () => {
+      await scoreAll(model, xs, { samples, lowerLatents: 'mode', seed: 1, ks: [0, 1] });
+    });
+    xs.dispose();
     const trainer = new Trainer(model, { learningRate: 1e-3, seed: 1, emaDecay: 0.999 });
     const trainSec = await timeIt(repeats, () => {
       trainer.step(x, 1, 2);
@@ -78,6 +88,7 @@ async function main(): Promise<void> {
       [
         `${name}: ${model.numParams().toLocaleString('en')} parameters, ${(fwd / 1e6).toFixed(1)} MFLOP per image per pass`,
         `  scoring (ELBO + all ${L} L>k, S = 1): ${scoreRate.toFixed(1)} images/s, ${scoreGflops.toFixed(1)} GFLOP/s`,
+        `  scoring L>0 and L>1 (LLR>1) at S = ${samples}, ${iwImages} images per call: ${(iwImages / iwSec).toFixed(2)} images/s`,
         `  training (forward + backward + Adam): ${trainRate.toFixed(1)} images/s, ~${trainGflops.toFixed(1)} GFLOP/s${shardedLine}`,
       ].join('\n'),
     );

@@ -73,7 +73,7 @@ async function scoreSplit(
       x.subarray(start * D, (start + count) * D),
       count,
       // Noise seeded by position, so a resumed run gives what an uninterrupted one would.
-      { samples, lowerLatents: 'mode', seed: 1 + start, maxRows: 4000, ks },
+      { samples, lowerLatents: 'mode', seed: 1 + start, ks },
       samples >= 100 ? 10 : 250,
     );
     for (const k of ks) (partial.scores[`L>${k}`] ??= []).push(...Array.from(s.bounds[k]!, round));

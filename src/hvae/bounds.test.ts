@@ -47,13 +47,16 @@ function exactLogPx(model: Hvae, x: number[], h = 0.1, lo = -15): number {
   return v;
 }
 
-async function meanBound(model: Hvae, x: tf.Tensor4D, samples: number, k: number, reps: number, seed0: number): Promise<number> {
-  let acc = 0;
+/** Mean over `reps` seeds of one bound for example 0, and the standard error of that mean. */
+async function meanBound(model: Hvae, x: tf.Tensor4D, samples: number, k: number, reps: number, seed0: number): Promise<{ mean: number; se: number }> {
+  const v: number[] = [];
   for (let r = 0; r < reps; r++) {
     const s = await scoreAll(model, x, { samples, lowerLatents: 'sample', seed: seed0 + r });
-    acc += s.bounds[k]![0]!;
+    v.push(s.bounds[k]![0]!);
   }
-  return acc / reps;
+  const mean = v.reduce((a, b) => a + b, 0) / reps;
+  const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / (reps - 1);
+  return { mean, se: Math.sqrt(variance / reps) };
 }
 
 describe('bounds against the exact marginal likelihood', () => {
@@ -84,21 +87,22 @@ describe('bounds against the exact marginal likelihood', () => {
       const elbo = await meanBound(model, x, 1, 0, 300, 100);
       const l1 = await meanBound(model, x, 1, 1, 300, 200);
       const l2 = await meanBound(model, x, 1, 2, 300, 300);
-      expect(elbo).toBeLessThan(logPx);
-      expect(l1).toBeLessThan(logPx);
-      expect(l2).toBeLessThan(logPx);
+      for (const b of [elbo, l1, l2]) expect(b.mean + 3 * b.se).toBeLessThan(logPx);
+      // The IW weights are heavy-tailed here (a standard deviation of 0.1-0.3 nats per estimate at
+      // S = 1000), so every comparison allows three standard errors of the means compared.
       const iw = [];
-      for (const S of [1, 10, 100, 1000]) iw.push(await meanBound(model, x, S, 0, S >= 1000 ? 5 : 30, 1000 * S));
-      for (let j = 1; j < iw.length; j++) expect(iw[j]!).toBeGreaterThan(iw[j - 1]! - 0.02);
+      for (const S of [1, 10, 100, 1000]) iw.push(await meanBound(model, x, S, 0, S >= 1000 ? 20 : 30, 1000 * S));
+      for (let j = 1; j < iw.length; j++) expect(iw[j]!.mean).toBeGreaterThan(iw[j - 1]!.mean - 3 * Math.hypot(iw[j]!.se, iw[j - 1]!.se));
       // Still a bound in expectation at S = 1000, and tighter than S = 1.
-      expect(iw[3]!).toBeLessThan(logPx + 0.05);
-      expect(logPx - iw[3]!).toBeLessThan(logPx - iw[0]!);
+      expect(iw[3]!.mean - 3 * iw[3]!.se).toBeLessThan(logPx);
+      expect(iw[3]!.mean).toBeGreaterThan(iw[0]!.mean);
       // L>k_S converges to log p(x) as S grows: the proposals differ, the target does not. With
       // the prior as proposal for the lower latents (k >= 1) every region is visited, so 20000
-      // samples land within a tenth of a nat; q alone (k = 0) may miss some posterior mass.
+      // samples land within a tenth of a nat; q alone (k = 0) may miss some posterior mass, and
+      // its single estimate keeps some of the heavy tail (about 3 standard deviations allowed).
       const many = await scoreAll(model, x, { samples: 20000, lowerLatents: 'sample', seed: 77 });
-      expect(many.bounds[0]![0]!).toBeLessThan(logPx + 0.05);
-      expect(many.bounds[0]![0]!).toBeGreaterThan(iw[0]!);
+      expect(many.bounds[0]![0]!).toBeLessThan(logPx + 0.15);
+      expect(many.bounds[0]![0]!).toBeGreaterThan(iw[0]!.mean);
       for (let k = 1; k <= 2; k++) expect(Math.abs(many.bounds[k]![0]! - logPx)).toBeLessThan(0.1);
       x.dispose();
     });

@@ -14,7 +14,7 @@ export interface ScoreOptions {
   lowerLatents: LowerLatents;
   /** Seed of the noise; null scores deterministically with every latent at its mean. */
   seed: number | null;
-  /** Largest number of rows (examples x samples) in one pass, to bound memory. */
+  /** Largest number of rows (examples x samples) in one pass, to bound memory (default MAX_ROWS). */
   maxRows?: number;
   /** Also return, per k, the mean of p(x|z) of the first sample. */
   reconstructions?: boolean;
@@ -39,6 +39,12 @@ export interface Scores {
   /** recon[k]: count*D values in [0,1] when requested. */
   reconstructions?: Float32Array[];
 }
+
+/**
+ * Rows per pass by default: small-grey-paper's activations at 28x28 for 1,000 rows outgrow the
+ * wasm heap (the pass holds every intermediate until its per-element terms are read out).
+ */
+export const MAX_ROWS = 500;
 
 export function bitsPerDim(nats: number, dims: number): number {
   return -nats / (dims * Math.LN2);
@@ -82,7 +88,7 @@ export async function scoreAll(model: Hvae, x: tf.Tensor4D, opts: ScoreOptions):
   if (!Number.isInteger(S) || S < 1) throw new Error(`samples must be a positive integer, got ${S}`);
   const N = x.shape[0];
   const L = model.numLatentLayers;
-  const maxRows = Math.max(N, opts.maxRows ?? 4096);
+  const maxRows = Math.max(N, opts.maxRows ?? MAX_ROWS);
   const perChunk = Math.max(1, Math.floor(maxRows / N));
 
   const logw: Float64Array[] = Array.from({ length: L + 1 }, () => new Float64Array(S * N));
@@ -104,8 +110,7 @@ export async function scoreAll(model: Hvae, x: tf.Tensor4D, opts: ScoreOptions):
       const reps = Math.min(perChunk, S - s0);
       // Per-element terms leave tfjs and are summed here in float64 (see likelihoods.ts).
       const out = tf.tidy(() => {
-        const xr = reps === 1 ? x : (tf.tile(x, [reps, 1, 1, 1]) as tf.Tensor4D);
-        const r = model.run(xr, { k, lowerLatents: opts.lowerLatents, noise });
+        const r = model.run(x, { k, lowerLatents: opts.lowerLatents, noise, replicas: reps });
         const keep: tf.Tensor[] = [r.logPxElements, ...r.klElements.filter((t): t is tf.Tensor => t !== null)];
         if (recon && s0 === 0) keep.push(tf.sigmoid(tf.slice(r.logits, 0, N)));
         return keep;

@@ -67,3 +67,27 @@ describe('model options of the paper code: skips into every block, gated blocks'
     expect(validateConfig({ ...TWO_BLOCKS, skipEveryBlock: true }).skipEveryBlock).toBe(true);
   });
 });
+
+describe('replicas: the deterministic encoder runs once per image', () => {
+  it('equals scoring the tiled batch, sample by sample, for every k and both lower-latent modes', async () => {
+    await initNodeBackend();
+    const model = new Hvae({ ...TWO_BLOCKS, skipEveryBlock: true }, 2);
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 9), 0.7), 'float32')) as tf.Tensor4D;
+    model.initialize(x);
+    for (const lowerLatents of ['mode', 'sample'] as const) {
+      for (let k = 0; k <= model.numLatentLayers; k++) {
+        const [tiled, replicated] = tf.tidy(() => [
+          model.run(tf.tile(x, [3, 1, 1, 1]) as tf.Tensor4D, { k, lowerLatents, noise: new NoiseSource(5) }).logWeight.arraySync(),
+          model.run(x, { k, lowerLatents, noise: new NoiseSource(5), replicas: 3 }).logWeight.arraySync(),
+        ]);
+        expect(replicated).toHaveLength(6);
+        // Different samples per copy: otherwise the comparison would not see a wrong order.
+        if (k < model.numLatentLayers || lowerLatents === 'sample') expect(Math.abs(tiled[0]! - tiled[2]!)).toBeGreaterThan(1e-3);
+        replicated.forEach((v, i) => expect(v, `k=${k} ${lowerLatents} row ${i}`).toBeCloseTo(tiled[i]!, 3));
+      }
+    }
+    expect(() => model.run(x, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(1), replicas: 0 })).toThrow(/replicas/);
+    x.dispose();
+    model.dispose();
+  });
+});

@@ -28,6 +28,11 @@ export interface PassOptions {
   k: number;
   lowerLatents: LowerLatents;
   noise: NoiseSource;
+  /**
+   * Score x as this many stacked copies (default 1), as if x had been tiled: the encoder below
+   * the first sampled latent is deterministic, so it runs once per image, not once per copy.
+   */
+  replicas?: number;
 }
 
 export interface PassResult {
@@ -194,11 +199,14 @@ export class Hvae {
    */
   run(x: tf.Tensor4D, opts: PassOptions): PassResult {
     const { k, lowerLatents, noise } = opts;
+    const reps = opts.replicas ?? 1;
     const L = this.numLatentLayers;
     if (!Number.isInteger(k) || k < 0 || k > L) throw new Error(`k must be an integer in 0..${L}, got ${k}`);
-    const batch = x.shape[0];
+    if (!Number.isInteger(reps) || reps < 1) throw new Error(`replicas must be a positive integer, got ${reps}`);
+    const tile = <T extends tf.Tensor>(t: T): T => (reps === 1 ? t : (tf.tile(t, [reps, ...t.shape.slice(1).map(() => 1)]) as T));
 
-    // Bottom-up inference: below z_{k+1} the encoder is deterministic (means of q).
+    // Bottom-up inference: below z_{k+1} the encoder is deterministic (means of q), so it runs
+    // on the N images; the copies start at the first sampled latent.
     const qs: Gaussian[] = [];
     const zq: tf.Tensor[] = [];
     let a: tf.Tensor4D = x;
@@ -208,13 +216,19 @@ export class Hvae {
       st.qBlocks.forEach((blk, j) => {
         h = blk.apply(h, j === 0 || this.config.skipEveryBlock ? hPrev : null);
       });
-      const q = st.qHead.apply(h);
+      let q = st.qHead.apply(h);
+      if (i === k) {
+        q = { mean: tile(q.mean), std: tile(q.std) };
+        h = tile(h);
+      }
       const z = i < k ? q.mean : tf.add(q.mean, tf.mul(q.std, noise.normal(q.mean.shape)));
       qs.push(q);
       zq.push(z);
       a = st.qToMap.apply(z);
       hPrev = h;
     }
+    const xr = tile(x);
+    const batch = xr.shape[0];
 
     // Top-down generation: z_i from q above k, from the conditional prior at and below k.
     const g = this.generate(batch, (i, prior) => {
@@ -223,7 +237,7 @@ export class Hvae {
     });
     const klElements = g.latents.map((z, i) => (i >= k ? tf.sub(gaussianLogDensity(z, qs[i]!), this.logPrior(i, z, g.priors[i]!)) : null));
     const kl = klElements.map((t) => (t ? sumPerExample(t) : null));
-    const logPxElements = bernoulliLogDensity(x, g.logits);
+    const logPxElements = bernoulliLogDensity(xr, g.logits);
     const logPxGivenZ = sumPerExample(logPxElements);
     let logWeight: tf.Tensor1D = logPxGivenZ;
     for (const t of kl) if (t) logWeight = tf.sub(logWeight, t);
