@@ -35,8 +35,19 @@ export interface HvaeConfig {
    * (and in models saved before this option) only a stage's first block takes them.
    */
   skipEveryBlock?: boolean;
-  /** Gated residual blocks (see ResBlock), as in the paper's code. */
+  /** Gated residual blocks (see ResBlock), an option of the paper's code (off in its published runs). */
   gated?: boolean;
+  /**
+   * The block conventions of the paper's code (oodd/layers/deterministic/residual.py,
+   * stochastic.py): shortcuts without parameters (3x3 average pooling to down-sample, zero
+   * channels to widen, none where a block up-samples); no shortcut and no input activation in
+   * the first block of the bottom inference stage and of every generative stage; a skip whose
+   * shape already matches the block's is dropped (that code adds a skip only through a
+   * resampling or channel-changing convolution); ReLU before each Gaussian head; every layer
+   * initialised to unit output scale. Otherwise: 1x1-convolution shortcuts, every block
+   * residual, every skip added, heads and second convolutions initialised small.
+   */
+  referenceBlocks?: boolean;
 }
 
 /**
@@ -94,12 +105,23 @@ export const SMALL_GREY_LATE: HvaeConfig = {
   ],
 };
 
-/** small-grey-late with the paper's code's gated blocks and skips into every block. */
+/** small-grey-late with gated blocks and skips into every block (both options of the paper's code). */
 export const SMALL_GREY_PAPER: HvaeConfig = {
   ...SMALL_GREY_LATE,
   name: 'small-grey-paper',
   skipEveryBlock: true,
   gated: true,
+};
+
+/**
+ * The calibration run's model with the paper's code's conventions throughout: small-grey-late's
+ * layout, skips into every block, the reference blocks, no gates (its published command).
+ */
+export const SMALL_GREY_REF: HvaeConfig = {
+  ...SMALL_GREY_LATE,
+  name: 'small-grey-ref',
+  skipEveryBlock: true,
+  referenceBlocks: true,
 };
 
 /** As small-grey with two blocks per stage: the cheapest of the CPU configurations. */
@@ -131,6 +153,7 @@ export const CONFIGS: Record<string, HvaeConfig> = {
   [SMALL_GREY.name]: SMALL_GREY,
   [SMALL_GREY_LATE.name]: SMALL_GREY_LATE,
   [SMALL_GREY_PAPER.name]: SMALL_GREY_PAPER,
+  [SMALL_GREY_REF.name]: SMALL_GREY_REF,
   [SMALL2_GREY.name]: SMALL2_GREY,
   [TINY_GREY.name]: TINY_GREY,
 };
@@ -161,6 +184,6 @@ export function validateConfig(raw: unknown): HvaeConfig {
     const l = s.latent;
     if (!l || (l.kind !== 'conv' && l.kind !== 'dense')) fail(`stage ${i} latent kind`);
   }
-  for (const flag of ['skipEveryBlock', 'gated'] as const) if (c[flag] !== undefined && typeof c[flag] !== 'boolean') fail(`${flag} must be true or false`);
+  for (const flag of ['skipEveryBlock', 'gated', 'referenceBlocks'] as const) if (c[flag] !== undefined && typeof c[flag] !== 'boolean') fail(`${flag} must be true or false`);
   return { ...c, skip: c.skip !== false } as HvaeConfig;
 }

@@ -150,11 +150,24 @@ export function resampledShape([h, w]: Shape3, channels: number, stride: number,
   return resample === 'down' ? [Math.ceil(h / stride), Math.ceil(w / stride), channels] : [h * stride, w * stride, channels];
 }
 
+/** How a block is built: see HvaeConfig.gated and HvaeConfig.referenceBlocks. */
+export interface BlockStyle {
+  gated: boolean;
+  reference: boolean;
+  /** Reference blocks only: no shortcut and no input activation (a path's first block on z or x). */
+  plain: boolean;
+}
+
+export const PLAIN_STYLE: BlockStyle = { gated: false, reference: false, plain: false };
+
+type Shortcut = 'identity' | 'projection' | 'parameterFree' | 'none';
+
 /**
- * Residual block y = Conv_s(Act(Conv(Act(x)) + Aux(Act(aux)))) + Proj(x). The auxiliary input
- * is how skip connections between latent layers enter a stage; Proj is the identity when the
- * shape is kept, else a 1x1 convolution with the block's resampling. Gated, Conv_s has twice the
- * channels, a and b, and gives a * sigmoid(b) (the paper's code).
+ * Residual block y = Conv_s(Act(Conv(Act(x)) + Aux(Act(aux)))) + Shortcut(x). The auxiliary
+ * input is how skip connections between latent layers enter a stage. The shortcut is the
+ * identity when the shape is kept, else a 1x1 convolution with the block's resampling; with
+ * reference blocks it has no parameters (see HvaeConfig.referenceBlocks). Gated, Conv_s has
+ * twice the channels, a and b, and gives a * sigmoid(b).
  */
 export class ResBlock {
   readonly outShape: Shape3;
@@ -162,36 +175,66 @@ export class ResBlock {
   private readonly conv2: WnConv;
   private readonly aux: WnConv | null;
   private readonly proj: WnConv | null;
+  private readonly shortcut: Shortcut;
 
   constructor(
     store: ParamStore,
     name: string,
-    inShape: Shape3,
+    private readonly inShape: Shape3,
     channels: number,
     kernel: number,
-    stride: number,
+    private readonly stride: number,
     resample: Resample,
     auxShape: Shape3 | null,
-    private readonly gated = false,
+    private readonly style: BlockStyle = PLAIN_STYLE,
   ) {
     this.outShape = resampledShape(inShape, channels, stride, resample);
     this.conv1 = new WnConv(store, `${name}/conv1`, inShape[2], channels, kernel);
     // A small initial scale keeps the residual stream's variance from growing with depth.
-    this.conv2 = new WnConv(store, `${name}/conv2`, channels, gated ? 2 * channels : channels, kernel, stride, resample, 0.1);
-    this.aux = auxShape ? auxConv(store, `${name}/aux`, auxShape, [inShape[0], inShape[1], channels], kernel) : null;
+    this.conv2 = new WnConv(store, `${name}/conv2`, channels, style.gated ? 2 * channels : channels, kernel, stride, resample, style.reference ? 1 : 0.1);
+    const mid: Shape3 = [inShape[0], inShape[1], channels];
+    const auxDropped = style.reference && auxShape !== null && auxShape.every((d, i) => d === mid[i]);
+    this.aux = auxShape && !auxDropped ? auxConv(store, `${name}/aux`, auxShape, mid, kernel) : null;
     const keepsShape = stride === 1 && inShape[2] === channels;
-    this.proj = keepsShape ? null : new WnConv(store, `${name}/proj`, inShape[2], channels, 1, stride, resample);
+    if (!style.reference) this.shortcut = keepsShape ? 'identity' : 'projection';
+    else if (style.plain || (resample === 'up' && stride > 1)) this.shortcut = 'none';
+    else this.shortcut = keepsShape ? 'identity' : 'parameterFree';
+    this.proj = this.shortcut === 'projection' ? new WnConv(store, `${name}/proj`, inShape[2], channels, 1, stride, resample) : null;
   }
 
   apply(x: tf.Tensor4D, aux: tf.Tensor4D | null): tf.Tensor4D {
-    let y = this.conv1.apply(tf.relu(x));
+    let y = this.conv1.apply(this.style.plain && this.style.reference ? x : tf.relu(x));
     if (this.aux && aux) y = tf.add(y, this.aux.apply(tf.relu(aux)));
     y = this.conv2.apply(tf.relu(y));
-    if (this.gated) {
+    if (this.style.gated) {
       const [a, b] = tf.split(y, 2, -1) as [tf.Tensor4D, tf.Tensor4D];
       y = tf.mul(a, tf.sigmoid(b));
     }
-    return tf.add(y, this.proj ? this.proj.apply(x) : x);
+    switch (this.shortcut) {
+      case 'none':
+        return y;
+      case 'identity':
+        return tf.add(y, x);
+      case 'projection':
+        return tf.add(y, this.proj!.apply(x));
+      case 'parameterFree':
+        return tf.add(y, this.parameterFreeShortcut(x));
+    }
+  }
+
+  /** Channels cut or zero-padded to the output's, then a 3x3 average pool (zeros counted) to down-sample. */
+  private parameterFreeShortcut(x: tf.Tensor4D): tf.Tensor4D {
+    const cIn = this.inShape[2];
+    const cOut = this.outShape[2];
+    let r = cOut < cIn ? tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, cOut]) : cOut > cIn ? tf.pad(x, [[0, 0], [0, 0], [0, 0], [0, cOut - cIn]]) : x;
+    if (this.stride > 1) {
+      const pads = this.inShape.slice(0, 2).map((n) => {
+        const total = Math.max((Math.ceil(n / this.stride) - 1) * this.stride + 3 - n, 0);
+        return [Math.floor(total / 2), total - Math.floor(total / 2)] as [number, number];
+      });
+      r = tf.avgPool(tf.pad(r, [[0, 0], pads[0]!, pads[1]!, [0, 0]]), 3, this.stride, 'valid');
+    }
+    return r;
   }
 }
 

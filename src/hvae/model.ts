@@ -55,23 +55,26 @@ const HEAD_INIT_SCALE = 0.1;
 /**
  * A Gaussian latent layer's head: features -> (mean, std) of a conv map or a dense vector.
  * Initialised with a small output scale so that every q and p starts close to N(0, I) per
- * example, not only on average over the batch: the KL terms then start near zero.
+ * example, not only on average over the batch: the KL terms then start near zero. Reference
+ * heads (HvaeConfig.referenceBlocks) see ReLU(features) and start at unit scale instead.
  */
 class GaussianHead {
   private readonly conv: WnConv | null;
   private readonly dense: WnDense | null;
 
-  constructor(store: ParamStore, name: string, from: Shape3, readonly latent: LatentConfig) {
+  constructor(store: ParamStore, name: string, from: Shape3, readonly latent: LatentConfig, private readonly reference = false) {
+    const scale = reference ? 1 : HEAD_INIT_SCALE;
     if (latent.kind === 'conv') {
-      this.conv = new WnConv(store, name, from[2], 2 * latent.channels, latent.kernel, 1, 'down', HEAD_INIT_SCALE);
+      this.conv = new WnConv(store, name, from[2], 2 * latent.channels, latent.kernel, 1, 'down', scale);
       this.dense = null;
     } else {
       this.conv = null;
-      this.dense = new WnDense(store, name, from[0] * from[1] * from[2], 2 * latent.units, HEAD_INIT_SCALE);
+      this.dense = new WnDense(store, name, from[0] * from[1] * from[2], 2 * latent.units, scale);
     }
   }
 
-  apply(h: tf.Tensor4D): Gaussian {
+  apply(features: tf.Tensor4D): Gaussian {
+    const h = this.reference ? tf.relu(features) : features;
     const params = this.conv ? this.conv.apply(h) : this.dense!.apply(tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D);
     const [mean, stdLogits] = tf.split(params, 2, -1) as [tf.Tensor, tf.Tensor];
     return { mean, std: softplusStd(stdLogits) };
@@ -139,6 +142,7 @@ export class Hvae {
       a = s.latent.kind === 'conv' ? (z as Shape3) : h;
     }
 
+    const reference = config.referenceBlocks === true;
     const stages: Stage[] = [];
     for (const [i, s] of config.stages.entries()) {
       const name = `stage${i + 1}`;
@@ -146,11 +150,12 @@ export class Hvae {
       let shape = inShapes[i]!;
       const qBlocks = s.blocks.map((b, j) => {
         const aux = j === 0 || config.skipEveryBlock ? auxQ : null;
-        const blk = new ResBlock(store, `${name}/q/block${j + 1}`, shape, b.channels, b.kernel, b.stride, 'down', aux, config.gated);
+        const style = { gated: config.gated === true, reference, plain: i === 0 && j === 0 };
+        const blk = new ResBlock(store, `${name}/q/block${j + 1}`, shape, b.channels, b.kernel, b.stride, 'down', aux, style);
         shape = blk.outShape;
         return blk;
       });
-      const qHead = new GaussianHead(store, `${name}/q/latent`, hShapes[i]!, s.latent);
+      const qHead = new GaussianHead(store, `${name}/q/latent`, hShapes[i]!, s.latent, reference);
       const mapShape: Shape3 = s.latent.kind === 'conv' ? (zShapes[i] as Shape3) : hShapes[i]!;
       const qToMap = new LatentToMap(store, `${name}/q/tomap`, s.latent, mapShape);
       stages.push({
@@ -174,13 +179,14 @@ export class Hvae {
       const reversed = [...s.blocks].reverse();
       st.pBlocks = reversed.map((b, j) => {
         const aux = config.skip && i < L - 1 ? skipSource(aboveOutShapes, j, config.skipEveryBlock === true) : null;
-        const blk = new ResBlock(store, `stage${i + 1}/p/block${j + 1}`, shape, b.channels, b.kernel, b.stride, 'up', aux, config.gated);
+        const style = { gated: config.gated === true, reference, plain: j === 0 };
+        const blk = new ResBlock(store, `stage${i + 1}/p/block${j + 1}`, shape, b.channels, b.kernel, b.stride, 'up', aux, style);
         shape = blk.outShape;
         return blk;
       });
       aboveOutShapes = st.pBlocks.map((blk) => blk.outShape);
       dShapes[i] = shape;
-      if (i < L - 1) st.pHead = new GaussianHead(store, `stage${i + 1}/p/latent`, dShapes[i + 1]!, s.latent);
+      if (i < L - 1) st.pHead = new GaussianHead(store, `stage${i + 1}/p/latent`, dShapes[i + 1]!, s.latent, reference);
     }
     const d0 = dShapes[0]!;
     if (d0[0] !== config.inputShape[0] || d0[1] !== config.inputShape[1])
