@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
-import { ParamStore, ResBlock, type BlockStyle } from './layers.ts';
+import { ParamStore, ResBlock, WnConv, type BlockStyle } from './layers.ts';
 import { SMALL_GREY_REF } from './config.ts';
 import { Hvae } from './model.ts';
 
@@ -61,6 +61,32 @@ describe('reference blocks (the paper code conventions)', () => {
     }
     x.dispose();
     flipped.dispose();
+  });
+
+  it('up-sample with a transposed convolution: tied phases equal tfjs conv2dTranspose', () => {
+    for (const k of [3, 5]) {
+      const store = new ParamStore(4);
+      const conv = new WnConv(store, 'up', 3, 2, k, 2, 'up', 1, 'transposed');
+      expect(store.vars.get('up/v')!.shape).toEqual([k, k, 3, 2]);
+      store.vars.get('up/g')!.assign(tf.tensor1d([0.7, 1.3]));
+      store.vars.get('up/b')!.assign(tf.tensor1d([0.1, -0.2]));
+      const [got, expected] = tf.tidy(() => {
+        const x = tf.randomNormal([2, 5, 4, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+        const v = store.vars.get('up/v')!;
+        const w = tf.mul(tf.div(v, tf.sqrt(tf.sum(tf.square(v), [0, 1, 2], true))), store.vars.get('up/g')!);
+        const ref = tf.add(tf.conv2dTranspose(x, tf.transpose(w, [0, 1, 3, 2]) as tf.Tensor4D, [2, 10, 8, 2], 2, 'same'), store.vars.get('up/b')!);
+        return [conv.apply(x).arraySync(), ref.arraySync()];
+      });
+      expect((got as number[][][][]).flat(3).length).toBe(2 * 10 * 8 * 2);
+      (got as number[][][][]).flat(3).forEach((g, i) => expect(g, `k=${k} element ${i}`).toBeCloseTo((expected as number[][][][]).flat(3)[i]!, 4));
+      store.dispose();
+    }
+  });
+
+  it('give small-grey-ref the parameter count of the paper code with its settings (571,426)', () => {
+    const model = new Hvae(SMALL_GREY_REF, 1);
+    expect(model.numParams()).toBe(571426);
+    model.dispose();
   });
 
   it('drop a skip whose shape already matches and keep the resampled ones', () => {

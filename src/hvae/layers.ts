@@ -65,47 +65,109 @@ function dataDependentInit(pre: tf.Tensor, g: tf.Variable, b: tf.Variable, scale
 }
 
 /**
+ * How a convolution up-samples by s: 'subPixel' convolves to s*s*C channels with a free k x k
+ * kernel and rearranges them into an s-times larger map; 'transposed' is a k x k transposed
+ * convolution (the paper's code), computed the same way from a kernel whose s*s phases are tied
+ * to one k x k x C_in x C kernel (tfjs's wasm transposed convolution is several times slower).
+ */
+export type UpKernel = 'subPixel' | 'transposed';
+
+/**
+ * Which taps of a k-tap transposed convolution (stride s, TF/'same' cropping) feed output phase a
+ * from input offset d: tiedTaps[(u * s + a) * k + t] = 1 when tap t reaches phase a from offset
+ * u - floor(k/2). Output p = s*i + a sums W[t] * in[q] over s*q + t - before = p.
+ */
+function tiedTaps(k: number, s: number): Float32Array {
+  const before = Math.floor(Math.max(k - s, 0) / 2);
+  const m = new Float32Array(k * s * k);
+  for (let a = 0; a < s; a++) {
+    for (let t = 0; t < k; t++) {
+      const shift = t - a - before;
+      if (shift % s !== 0) continue;
+      const u = -shift / s + Math.floor(k / 2);
+      if (u < 0 || u >= k) throw new Error(`a ${k}-tap transposed convolution with stride ${s} does not fit a ${k}-tap sub-pixel kernel`);
+      m[(u * s + a) * k + t] = 1;
+    }
+  }
+  return m;
+}
+
+/**
  * A weight-normalised 'same' convolution. Down-sampling uses the stride; up-sampling by s
  * convolves to s*s*C channels and rearranges them into an s-times larger map (sub-pixel
- * convolution), which equals a transposed convolution but runs on forward-conv kernels only.
+ * convolution), which runs on forward-conv kernels only (see UpKernel).
  */
 export class WnConv {
   private readonly v: tf.Variable;
   private readonly g: tf.Variable;
   private readonly b: tf.Variable;
   private readonly outUnits: number;
+  /** For tied up-sampling: [k*k*s*s, k*k], sub-pixel taps x phases from transposed taps. */
+  private readonly tied: Float32Array | null = null;
 
   constructor(
     private readonly store: ParamStore,
     name: string,
     inChannels: number,
     private readonly outChannels: number,
-    kernel: number,
+    private readonly kernel: number,
     private readonly stride = 1,
     private readonly resample: Resample = 'down',
     private readonly initScale = 1,
+    upKernel: UpKernel = 'subPixel',
   ) {
-    this.outUnits = resample === 'up' ? outChannels * stride * stride : outChannels;
-    this.v = store.create(`${name}/v`, [kernel, kernel, inChannels, this.outUnits], 'normal');
-    this.g = store.create(`${name}/g`, [this.outUnits], 'ones');
-    this.b = store.create(`${name}/b`, [this.outUnits], 'zeros');
+    const up = resample === 'up' && stride > 1;
+    this.outUnits = up ? outChannels * stride * stride : outChannels;
+    const tied = up && upKernel === 'transposed';
+    this.v = store.create(`${name}/v`, [kernel, kernel, inChannels, tied ? outChannels : this.outUnits], 'normal');
+    this.g = store.create(`${name}/g`, [tied ? outChannels : this.outUnits], 'ones');
+    this.b = store.create(`${name}/b`, [tied ? outChannels : this.outUnits], 'zeros');
+    if (tied) {
+      const m1 = tiedTaps(kernel, stride);
+      const k = kernel;
+      const s = stride;
+      // Rows (u, v, a, b), columns (t, r): the 2-D selection is the product of the 1-D ones.
+      const m = new Float32Array(k * k * s * s * k * k);
+      for (let u = 0; u < k; u++)
+        for (let v = 0; v < k; v++)
+          for (let a = 0; a < s; a++)
+            for (let b = 0; b < s; b++)
+              for (let t = 0; t < k; t++)
+                for (let r = 0; r < k; r++)
+                  m[(((u * k + v) * s + a) * s + b) * k * k + t * k + r] = m1[(u * s + a) * k + t]! * m1[(v * s + b) * k + r]!;
+      this.tied = m;
+    }
+  }
+
+  /** The kernel convolved: [k, k, C_in, outUnits]; tied kernels are expanded to their s*s phases. */
+  private kernelOf(w: tf.Tensor): tf.Tensor4D {
+    if (!this.tied) return w as tf.Tensor4D;
+    const [k, , cin, cout] = w.shape as [number, number, number, number];
+    const s = this.stride;
+    const m = tf.tensor2d(this.tied, [k * k * s * s, k * k]);
+    const flat = tf.matMul(m, tf.reshape(w, [k * k, cin * cout]));
+    // (u, v, a, b, cin, cout) -> (u, v, cin, a, b, cout): the phase-major channel order pixelShuffle reads.
+    const six = tf.reshape(flat, [k, k, s, s, cin, cout]);
+    return tf.reshape(tf.transpose(six, [0, 1, 4, 2, 3, 5]), [k, k, cin, s * s * cout]);
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
     const downStride = this.resample === 'down' ? this.stride : 1;
+    const up = this.resample === 'up' && this.stride > 1;
     if (this.store.flops !== null) {
       const [b, h, w, cin] = x.shape;
-      this.store.flops += 2 * b * Math.ceil(h / downStride) * Math.ceil(w / downStride) * this.v.shape[0]! * this.v.shape[1]! * cin * this.outUnits;
+      this.store.flops += 2 * b * Math.ceil(h / downStride) * Math.ceil(w / downStride) * this.kernel * this.kernel * cin * this.outUnits;
     }
-    let y: tf.Tensor4D;
+    const shuffle = (y: tf.Tensor4D): tf.Tensor4D => (up ? pixelShuffle(y, this.stride, this.outChannels) : y);
     if (this.store.initMode) {
-      const pre = tf.conv2d(x, normalisedWeight(this.v, null) as tf.Tensor4D, downStride, 'same');
-      y = dataDependentInit(pre, this.g, this.b, this.initScale) as tf.Tensor4D;
-    } else {
-      const w = normalisedWeight(this.v, this.g) as tf.Tensor4D;
-      y = tf.add(tf.conv2d(x, w, downStride, 'same'), this.b);
+      const unit = this.kernelOf(normalisedWeight(this.v, null));
+      // Tied kernels have one gain per output channel: their statistics are taken after the shuffle.
+      if (this.tied) return dataDependentInit(shuffle(tf.conv2d(x, unit, 1, 'same')), this.g, this.b, this.initScale) as tf.Tensor4D;
+      return shuffle(dataDependentInit(tf.conv2d(x, unit, downStride, 'same'), this.g, this.b, this.initScale) as tf.Tensor4D);
     }
-    return this.resample === 'up' && this.stride > 1 ? pixelShuffle(y, this.stride, this.outChannels) : y;
+    const w = this.kernelOf(normalisedWeight(this.v, this.g));
+    const bias = this.tied ? tf.tile(this.b, [this.stride * this.stride]) : this.b;
+    return shuffle(tf.add(tf.conv2d(x, w, downStride, 'same'), bias));
   }
 }
 
@@ -191,10 +253,11 @@ export class ResBlock {
     this.outShape = resampledShape(inShape, channels, stride, resample);
     this.conv1 = new WnConv(store, `${name}/conv1`, inShape[2], channels, kernel);
     // A small initial scale keeps the residual stream's variance from growing with depth.
-    this.conv2 = new WnConv(store, `${name}/conv2`, channels, style.gated ? 2 * channels : channels, kernel, stride, resample, style.reference ? 1 : 0.1);
+    const upKernel: UpKernel = style.reference ? 'transposed' : 'subPixel';
+    this.conv2 = new WnConv(store, `${name}/conv2`, channels, style.gated ? 2 * channels : channels, kernel, stride, resample, style.reference ? 1 : 0.1, upKernel);
     const mid: Shape3 = [inShape[0], inShape[1], channels];
     const auxDropped = style.reference && auxShape !== null && auxShape.every((d, i) => d === mid[i]);
-    this.aux = auxShape && !auxDropped ? auxConv(store, `${name}/aux`, auxShape, mid, kernel) : null;
+    this.aux = auxShape && !auxDropped ? auxConv(store, `${name}/aux`, auxShape, mid, kernel, upKernel) : null;
     const keepsShape = stride === 1 && inShape[2] === channels;
     if (!style.reference) this.shortcut = keepsShape ? 'identity' : 'projection';
     else if (style.plain || (resample === 'up' && stride > 1)) this.shortcut = 'none';
@@ -239,7 +302,7 @@ export class ResBlock {
 }
 
 /** Brings an auxiliary feature map to a target shape: strided conv down, sub-pixel conv up, 1x1 otherwise. */
-function auxConv(store: ParamStore, name: string, from: Shape3, to: Shape3, kernel: number): WnConv {
+function auxConv(store: ParamStore, name: string, from: Shape3, to: Shape3, kernel: number, upKernel: UpKernel): WnConv {
   if (from[0] > to[0]) {
     const f = from[0] / to[0];
     if (!Number.isInteger(f)) throw new Error(`${name}: cannot resample ${from[0]} to ${to[0]}`);
@@ -248,7 +311,7 @@ function auxConv(store: ParamStore, name: string, from: Shape3, to: Shape3, kern
   if (from[0] < to[0]) {
     const f = to[0] / from[0];
     if (!Number.isInteger(f)) throw new Error(`${name}: cannot resample ${from[0]} to ${to[0]}`);
-    return new WnConv(store, name, from[2], to[2], kernel, f, 'up');
+    return new WnConv(store, name, from[2], to[2], kernel, f, 'up', 1, upKernel);
   }
   return new WnConv(store, name, from[2], to[2], 1);
 }
