@@ -32,6 +32,8 @@ interface Settings {
   seed: number;
   ema: number;
   clip: number;
+  /** Absent in runs logged before the option: tfjs's default. */
+  adamEpsilon?: number;
   schedule: Schedule;
   /** In-distribution test images scored each epoch for the log. */
   evalN: number;
@@ -42,6 +44,16 @@ interface Settings {
 
 function freeBitsPer(v: string): FreeBitsPer {
   if (v !== 'element' && v !== 'layer') throw new UsageError(`--free-bits-per must be element or layer, got "${v}"`);
+  return v;
+}
+
+function stepsPer(v: string): 'step' | 'epoch' {
+  if (v !== 'step' && v !== 'epoch') throw new UsageError(`--schedule-steps must be step or epoch, got "${v}"`);
+  return v;
+}
+
+function positive(v: number, name: string): number {
+  if (!(v > 0)) throw new UsageError(`--${name} must be a number above 0, got ${v}`);
   return v;
 }
 
@@ -61,12 +73,14 @@ function settingsFromArgs(argv: string[]): { settings: Settings; run: string; re
     seed: num(a, 'seed', 1),
     ema: num(a, 'ema', 0.999),
     clip: num(a, 'clip', 0),
+    ...(a.flags.has('adam-epsilon') ? { adamEpsilon: positive(num(a, 'adam-epsilon'), 'adam-epsilon') } : {}),
     schedule: {
       freeBits: num(a, 'free-bits', 2),
       freeBitsPer: freeBitsPer(str(a, 'free-bits-per', 'element')),
       freeBitsHoldEpochs: num(a, 'free-bits-hold', Math.ceil(epochs / 2)),
       freeBitsAnnealEpochs: num(a, 'free-bits-anneal', Math.floor(epochs / 2)),
       warmupEpochs: num(a, 'warmup', 0),
+      stepsPer: stepsPer(str(a, 'schedule-steps', 'step')),
     },
     evalN: num(a, 'eval-n', 1000),
     oodVal: str(a, 'ood-val', dataset === 'mnist' ? 'fashionmnist' : 'mnist'),
@@ -118,7 +132,7 @@ async function main(): Promise<void> {
   }
   const trainer = new Trainer(
     model,
-    { learningRate: settings.lr, seed: settings.seed, emaDecay: settings.ema, clipNorm: settings.clip, freeBitsPer: settings.schedule.freeBitsPer },
+    { learningRate: settings.lr, seed: settings.seed, emaDecay: settings.ema, clipNorm: settings.clip, freeBitsPer: settings.schedule.freeBitsPer, adamEpsilon: settings.adamEpsilon },
     loop.step,
   );
   if (ckptDir) await restoreTrainer(ckptDir, trainer);

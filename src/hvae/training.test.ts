@@ -18,6 +18,24 @@ describe('training', () => {
     expect(scheduleAt(s, 9)).toEqual({ beta: 1, freeBits: 0 });
   });
 
+  it('schedules per epoch as the paper\'s code iterates them (free_nats_epochs 6, warmup_epochs 2)', () => {
+    const s = { freeBits: 2, freeBitsPer: 'element' as const, freeBitsHoldEpochs: 3, freeBitsAnnealEpochs: 2, warmupEpochs: 2, stepsPer: 'epoch' as const };
+    // FreeNatsCooldown(constant_epochs=3, cooldown_epochs=3, start_val=2) yields 2, 2, 2, 2, 1, 0, 0;
+    // DeterministicWarmup(n=2) yields 0.5, 1, 1, ...
+    const freeNats = [2, 2, 2, 2, 1, 0, 0];
+    const betas = [0.5, 1, 1, 1, 1, 1, 1];
+    for (let e = 0; e < 7; e++) {
+      expect(scheduleAt(s, e)).toEqual({ beta: betas[e], freeBits: freeNats[e] });
+      expect(scheduleAt(s, e + 0.99)).toEqual(scheduleAt(s, e));
+    }
+  });
+
+  it('takes Adam\'s epsilon from the options, the backend\'s default otherwise', () => {
+    const model = new Hvae(TINY_GREY, 4);
+    expect(new Trainer(model, { learningRate: 1e-3, seed: 1, adamEpsilon: 1e-8 }).optimizer.getConfig()['epsilon']).toBe(1e-8);
+    expect(new Trainer(model, { learningRate: 1e-3, seed: 1 }).optimizer.getConfig()['epsilon']).toBe(tf.backend().epsilon());
+  });
+
   it('the loss falls on a fixed batch, and EMA weights differ from the raw ones', () => {
     const model = new Hvae(TINY_GREY, 4);
     const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', 2), 0.8), 'float32')) as tf.Tensor4D;

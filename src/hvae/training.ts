@@ -28,14 +28,25 @@ export interface Schedule {
   freeBitsAnnealEpochs: number;
   /** KL weight beta rises linearly from 0 to 1 over this many epochs. */
   warmupEpochs: number;
+  /**
+   * 'step' (absent: runs logged before the option) moves beta and lambda every step. 'epoch'
+   * holds them through each epoch, as the paper's code advances its warm-up and free-nats
+   * iterators once before every epoch: beta counts the epoch being started (1/n in the first),
+   * lambda the epochs completed, so hold H and anneal A give H + 1 epochs at lambda, then A
+   * steps down to 0 (the paper's code's free_nats_epochs = 2H with H = A + 1).
+   */
+  stepsPer?: 'step' | 'epoch';
 }
 
 /** Schedule state at a (fractional) epoch. */
 export function scheduleAt(s: Schedule, epoch: number): { freeBits: number; beta: number } {
-  const beta = s.warmupEpochs > 0 ? Math.min(1, epoch / s.warmupEpochs) : 1;
+  const perEpoch = s.stepsPer === 'epoch';
+  const warm = perEpoch ? Math.floor(epoch) + 1 : epoch;
+  const beta = s.warmupEpochs > 0 ? Math.min(1, warm / s.warmupEpochs) : 1;
+  const done = perEpoch ? Math.floor(epoch) : epoch;
   let freeBits = s.freeBits;
-  if (epoch >= s.freeBitsHoldEpochs) {
-    const t = s.freeBitsAnnealEpochs > 0 ? (epoch - s.freeBitsHoldEpochs) / s.freeBitsAnnealEpochs : 1;
+  if (done >= s.freeBitsHoldEpochs) {
+    const t = s.freeBitsAnnealEpochs > 0 ? (done - s.freeBitsHoldEpochs) / s.freeBitsAnnealEpochs : 1;
     freeBits = s.freeBits * Math.max(0, 1 - t);
   }
   return { freeBits, beta };
@@ -64,6 +75,8 @@ export interface TrainerOptions {
   emaDecay?: number;
   /** How step()'s free bits apply; 'element' (the paper's code) unless given. */
   freeBitsPer?: FreeBitsPer;
+  /** Adam's epsilon; tfjs's default (1e-7) unless given. PyTorch's, in the paper's code, is 1e-8. */
+  adamEpsilon?: number;
 }
 
 /** A step computed but not yet applied: its tensors, read back before the gradients are applied. */
@@ -148,7 +161,7 @@ export class Trainer {
   readonly ema: Map<string, tf.Variable> | null;
 
   constructor(readonly model: Hvae, readonly opts: TrainerOptions, startStep = 0) {
-    this.optimizer = tf.train.adam(opts.learningRate);
+    this.optimizer = tf.train.adam(opts.learningRate, 0.9, 0.999, opts.adamEpsilon);
     this.stepIndex = startStep;
     this.ema =
       opts.emaDecay && opts.emaDecay > 0
