@@ -62,7 +62,7 @@ test('the keyboard steps through every slide; each has its own URL and renders i
   // Slide 3: MNIST reconstructed by the FashionMNIST model, and Figure 2 either computed or plainly missing.
   await page.keyboard.press('ArrowRight');
   await expect(slide(page, 3).getByTestId('ood-reconstructions').locator('canvas')).toHaveCount(12, { timeout: 60_000 });
-  await expect(slide(page, 3).getByTestId('figure2-missing').or(slide(page, 3).getByTestId('correlation-bars'))).toBeVisible();
+  await expect(slide(page, 3).getByTestId('figure2-missing').or(slide(page, 3).getByTestId('correlation-bars'))).toBeVisible({ timeout: 60_000 });
 
   // Slide 4: the KL bars of the current image, and Figure 8 redrawn when a slider moves.
   await page.keyboard.press('ArrowRight');
