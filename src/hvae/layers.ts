@@ -102,8 +102,12 @@ export class WnConv {
   private readonly g: tf.Variable;
   private readonly b: tf.Variable;
   private readonly outUnits: number;
-  /** For tied up-sampling: [k*k*s*s, k*k], sub-pixel taps x phases from transposed taps. */
-  private readonly tied: Float32Array | null = null;
+  /**
+   * For tied up-sampling: [n*n*s*s, k*k], taps of the sub-pixel kernel x phases from transposed
+   * taps, over the n x n input offsets that some phase reads (2 x 2 for k = 3, s = 2, so the
+   * sub-pixel convolution multiplies 16 taps per phase set rather than 36).
+   */
+  private readonly tied: { taps: Float32Array; window: number; padBefore: number; padAfter: number } | null = null;
 
   constructor(
     private readonly store: ParamStore,
@@ -126,29 +130,41 @@ export class WnConv {
       const m1 = tiedTaps(kernel, stride);
       const k = kernel;
       const s = stride;
-      // Rows (u, v, a, b), columns (t, r): the 2-D selection is the product of the 1-D ones.
-      const m = new Float32Array(k * k * s * s * k * k);
-      for (let u = 0; u < k; u++)
-        for (let v = 0; v < k; v++)
+      const read = Array.from({ length: k }, (_, u) => m1.subarray(u * s * k, (u + 1) * s * k).some((x) => x !== 0));
+      const first = read.indexOf(true);
+      const n = read.lastIndexOf(true) - first + 1;
+      // Rows (u, v, a, b) over the read offsets, columns (t, r): the 2-D selection is the product of the 1-D ones.
+      const m = new Float32Array(n * n * s * s * k * k);
+      for (let u = 0; u < n; u++)
+        for (let v = 0; v < n; v++)
           for (let a = 0; a < s; a++)
             for (let b = 0; b < s; b++)
               for (let t = 0; t < k; t++)
                 for (let r = 0; r < k; r++)
-                  m[(((u * k + v) * s + a) * s + b) * k * k + t * k + r] = m1[(u * s + a) * k + t]! * m1[(v * s + b) * k + r]!;
-      this.tied = m;
+                  m[(((u * n + v) * s + a) * s + b) * k * k + t * k + r] = m1[((u + first) * s + a) * k + t]! * m1[((v + first) * s + b) * k + r]!;
+      const centre = Math.floor(k / 2);
+      this.tied = { taps: m, window: n, padBefore: centre - first, padAfter: first + n - 1 - centre };
     }
   }
 
-  /** The kernel convolved: [k, k, C_in, outUnits]; tied kernels are expanded to their s*s phases. */
+  /** The kernel convolved: [k, k, C_in, outUnits]; tied kernels are expanded to their s*s phases over the read window. */
   private kernelOf(w: tf.Tensor): tf.Tensor4D {
     if (!this.tied) return w as tf.Tensor4D;
     const [k, , cin, cout] = w.shape as [number, number, number, number];
     const s = this.stride;
-    const m = tf.tensor2d(this.tied, [k * k * s * s, k * k]);
+    const n = this.tied.window;
+    const m = tf.tensor2d(this.tied.taps, [n * n * s * s, k * k]);
     const flat = tf.matMul(m, tf.reshape(w, [k * k, cin * cout]));
     // (u, v, a, b, cin, cout) -> (u, v, cin, a, b, cout): the phase-major channel order pixelShuffle reads.
-    const six = tf.reshape(flat, [k, k, s, s, cin, cout]);
-    return tf.reshape(tf.transpose(six, [0, 1, 4, 2, 3, 5]), [k, k, cin, s * s * cout]);
+    const six = tf.reshape(flat, [n, n, s, s, cin, cout]);
+    return tf.reshape(tf.transpose(six, [0, 1, 4, 2, 3, 5]), [n, n, cin, s * s * cout]);
+  }
+
+  /** Stride-1 convolution with the expanded kernel; a tied window is padded to give 'same' output size. */
+  private convolve(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number): tf.Tensor4D {
+    if (!this.tied) return tf.conv2d(x, kernel, stride, 'same');
+    const { padBefore: p0, padAfter: p1 } = this.tied;
+    return tf.conv2d(tf.pad(x, [[0, 0], [p0, p1], [p0, p1], [0, 0]]), kernel, 1, 'valid');
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
@@ -156,18 +172,19 @@ export class WnConv {
     const up = this.resample === 'up' && this.stride > 1;
     if (this.store.flops !== null) {
       const [b, h, w, cin] = x.shape;
-      this.store.flops += 2 * b * Math.ceil(h / downStride) * Math.ceil(w / downStride) * this.kernel * this.kernel * cin * this.outUnits;
+      const taps = this.tied ? this.tied.window : this.kernel;
+      this.store.flops += 2 * b * Math.ceil(h / downStride) * Math.ceil(w / downStride) * taps * taps * cin * this.outUnits;
     }
     const shuffle = (y: tf.Tensor4D): tf.Tensor4D => (up ? pixelShuffle(y, this.stride, this.outChannels) : y);
     if (this.store.initMode) {
       const unit = this.kernelOf(normalisedWeight(this.v, null));
       // Tied kernels have one gain per output channel: their statistics are taken after the shuffle.
-      if (this.tied) return dataDependentInit(shuffle(tf.conv2d(x, unit, 1, 'same')), this.g, this.b, this.initScale) as tf.Tensor4D;
-      return shuffle(dataDependentInit(tf.conv2d(x, unit, downStride, 'same'), this.g, this.b, this.initScale) as tf.Tensor4D);
+      if (this.tied) return dataDependentInit(shuffle(this.convolve(x, unit, 1)), this.g, this.b, this.initScale) as tf.Tensor4D;
+      return shuffle(dataDependentInit(this.convolve(x, unit, downStride), this.g, this.b, this.initScale) as tf.Tensor4D);
     }
     const w = this.kernelOf(normalisedWeight(this.v, this.g));
     const bias = this.tied ? tf.tile(this.b, [this.stride * this.stride]) : this.b;
-    return shuffle(tf.add(tf.conv2d(x, w, downStride, 'same'), bias));
+    return shuffle(tf.add(this.convolve(x, w, downStride), bias));
   }
 }
 
