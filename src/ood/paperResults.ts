@@ -47,13 +47,20 @@ export const PAPER_METRICS: Record<string, Record<string, Record<string, PaperMe
 
 /**
  * The paper's number for a score at S importance samples, or undefined: its S = 1 numbers are
- * Table 2's; for S > 1 the number at that S if reported, else the appendix tables' S = 1000.
+ * Table 2's; for S > 1 the number at the reported S nearest on a log scale (S = 100 sits beside
+ * Table 2's S = 250, not Table 7's S = 1000; ties to the larger S), else the plain entry.
  */
 export function paperMetricFor(inSet: string, oodSet: string, score: string, samples: number): PaperMetric | undefined {
   const table = PAPER_METRICS[inSet]?.[oodSet];
   if (!table) return undefined;
-  if (samples > 1) return table[`${score} S=${samples}`] ?? table[`${score} S=1000`] ?? table[score];
-  return table[score];
+  if (samples <= 1) return table[score];
+  const prefix = `${score} S=`;
+  const distance = (S: number) => Math.abs(Math.log(S / samples));
+  const nearest = Object.keys(table)
+    .filter((key) => key.startsWith(prefix))
+    .map((key) => Number(key.slice(prefix.length)))
+    .sort((a, b) => distance(a) - distance(b) || b - a)[0];
+  return nearest === undefined ? table[score] : table[`${prefix}${nearest}`];
 }
 
 /** Table 1: mean bits/dim of log p(x) (the ELBO with importance samples) and L>k for the FashionMNIST HVAE. */
