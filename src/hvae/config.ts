@@ -1,3 +1,5 @@
+import configsJson from './configs.json';
+
 /**
  * Architectures as data. A bottom-up hierarchical VAE is a list of stages, bottom (next to x)
  * first; each stage is a deterministic transformation (residual blocks) followed by one
@@ -51,112 +53,27 @@ export interface HvaeConfig {
 }
 
 /**
- * The paper strides in the last block of a stage (Appendix B.1); striding in the first block
- * runs the other blocks at the lower resolution, about four times cheaper per block.
+ * The named configurations are data in configs.json, which the PyTorch engine (pytorch/) reads
+ * too: one source of truth for both engines.
+ *   paper-grey        the paper's grey-scale HVAE: 64 channels, kernels 5-3-3, strides 2-2-1 in
+ *                     the last block of a stage (Appendix B.1), latents 14x14x8 / 16 / 8
+ *   small-grey        that hierarchy with 32 channels, 3x3 kernels and strides in a stage's first
+ *                     block, so most convolutions run at 14x14: the cheapest on two CPU cores
+ *   small-grey-late   small-grey's widths with the paper's strides (the last block of a stage)
+ *   small-grey-paper  small-grey-late with gated blocks and skips into every block
+ *   small-grey-ref    small-grey-late with the paper's code's conventions throughout: skips into
+ *                     every block and referenceBlocks (571,426 parameters, as that code counts)
+ *   small2-grey       small-grey with two blocks per stage
+ *   tiny-grey         every code path with little compute, for tests
  */
-function stage(channels: number, kernel: number, stride: number, nBlocks: number, latent: LatentConfig, strideAt: 'first' | 'last' = 'last'): StageConfig {
-  const strided = strideAt === 'last' ? nBlocks - 1 : 0;
-  const blocks = Array.from({ length: nBlocks }, (_, i) => ({
-    channels,
-    kernel,
-    stride: i === strided ? stride : 1,
-  }));
-  return { blocks, latent };
-}
+export const CONFIGS: Record<string, HvaeConfig> = Object.fromEntries(
+  (configsJson as unknown[]).map((raw) => {
+    const c = validateConfig(raw);
+    return [c.name, c];
+  }),
+);
 
-/** The paper's grey-scale HVAE: 64 channels, kernels 5-3-3, strides 2-2-1, latents 14x14x8 / 16 / 8. */
-export const PAPER_GREY: HvaeConfig = {
-  name: 'paper-grey',
-  inputShape: [28, 28, 1],
-  likelihood: 'bernoulli',
-  skip: true,
-  stages: [
-    stage(64, 5, 2, 3, { kind: 'conv', channels: 8, kernel: 5 }),
-    stage(64, 3, 2, 3, { kind: 'dense', units: 16 }),
-    stage(64, 3, 1, 3, { kind: 'dense', units: 8 }),
-  ],
-};
-
-/** The paper's hierarchy (latents 14x14x8 / 16 / 8) with 32 channels, 3x3 kernels and early strides: trainable on two CPU cores. */
-export const SMALL_GREY: HvaeConfig = {
-  name: 'small-grey',
-  inputShape: [28, 28, 1],
-  likelihood: 'bernoulli',
-  skip: true,
-  stages: [
-    stage(32, 3, 2, 3, { kind: 'conv', channels: 8, kernel: 3 }, 'first'),
-    stage(32, 3, 2, 3, { kind: 'dense', units: 16 }, 'first'),
-    stage(32, 3, 1, 3, { kind: 'dense', units: 8 }),
-  ],
-};
-
-/**
- * small-grey's widths and kernels in the paper's layout: strides in the last block of a stage, so
- * stage 1 runs at 28x28 and the decoder's last blocks model x at full resolution. The
- * configuration of the calibration run with the paper's own code.
- */
-export const SMALL_GREY_LATE: HvaeConfig = {
-  ...SMALL_GREY,
-  name: 'small-grey-late',
-  stages: [
-    stage(32, 3, 2, 3, { kind: 'conv', channels: 8, kernel: 3 }),
-    stage(32, 3, 2, 3, { kind: 'dense', units: 16 }),
-    stage(32, 3, 1, 3, { kind: 'dense', units: 8 }),
-  ],
-};
-
-/** small-grey-late with gated blocks and skips into every block (both options of the paper's code). */
-export const SMALL_GREY_PAPER: HvaeConfig = {
-  ...SMALL_GREY_LATE,
-  name: 'small-grey-paper',
-  skipEveryBlock: true,
-  gated: true,
-};
-
-/**
- * The calibration run's model with the paper's code's conventions throughout: small-grey-late's
- * layout, skips into every block, the reference blocks, no gates (its published command).
- */
-export const SMALL_GREY_REF: HvaeConfig = {
-  ...SMALL_GREY_LATE,
-  name: 'small-grey-ref',
-  skipEveryBlock: true,
-  referenceBlocks: true,
-};
-
-/** As small-grey with two blocks per stage: the cheapest of the CPU configurations. */
-export const SMALL2_GREY: HvaeConfig = {
-  ...SMALL_GREY,
-  name: 'small2-grey',
-  stages: [
-    stage(32, 3, 2, 2, { kind: 'conv', channels: 8, kernel: 3 }, 'first'),
-    stage(32, 3, 2, 2, { kind: 'dense', units: 16 }, 'first'),
-    stage(32, 3, 1, 2, { kind: 'dense', units: 8 }),
-  ],
-};
-
-/** A tiny model for tests: every code path, little compute. */
-export const TINY_GREY: HvaeConfig = {
-  name: 'tiny-grey',
-  inputShape: [28, 28, 1],
-  likelihood: 'bernoulli',
-  skip: true,
-  stages: [
-    stage(8, 3, 2, 1, { kind: 'conv', channels: 2, kernel: 3 }),
-    stage(8, 3, 2, 1, { kind: 'dense', units: 4 }),
-    stage(8, 3, 1, 1, { kind: 'dense', units: 2 }),
-  ],
-};
-
-export const CONFIGS: Record<string, HvaeConfig> = {
-  [PAPER_GREY.name]: PAPER_GREY,
-  [SMALL_GREY.name]: SMALL_GREY,
-  [SMALL_GREY_LATE.name]: SMALL_GREY_LATE,
-  [SMALL_GREY_PAPER.name]: SMALL_GREY_PAPER,
-  [SMALL_GREY_REF.name]: SMALL_GREY_REF,
-  [SMALL2_GREY.name]: SMALL2_GREY,
-  [TINY_GREY.name]: TINY_GREY,
-};
+export const TINY_GREY: HvaeConfig = configByName('tiny-grey');
 
 export function configByName(name: string): HvaeConfig {
   const c = CONFIGS[name];

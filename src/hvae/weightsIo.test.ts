@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
-import { PAPER_GREY, TINY_GREY } from './config.ts';
+import { TINY_GREY, configByName } from './config.ts';
 import { Hvae } from './model.ts';
 import { scoreAll } from './bounds.ts';
 import { NoiseSource } from './noise.ts';
@@ -65,7 +65,7 @@ describe('weights io', () => {
   });
 
   it("builds and runs the paper's grey-scale configuration", () => {
-    const paper = new Hvae(PAPER_GREY, 1);
+    const paper = new Hvae(configByName('paper-grey'), 1);
     expect(paper.stages.map((s) => s.latentShape)).toEqual([[14, 14, 8], [16], [8]]);
     const r = tf.tidy(() => {
       const out = paper.run(x.slice(0, 2), { k: 1, lowerLatents: 'mode', noise: new NoiseSource(null) });

@@ -1,0 +1,85 @@
+"""Every score of the paper from the one pass (src/hvae/bounds.ts):
+    L>k_S  = log mean_s exp(log w_k^(s))      (k = 0: the ELBO, or the IW bound for S > 1)
+    LLR>k_S = L>0_S - L>k_S
+Per-element terms are summed in float64, as the TypeScript library does."""
+import math
+
+import numpy as np
+import torch
+
+MAX_ROWS = 2000
+
+
+def bits_per_dim(nats, dims):
+    return -nats / (dims * math.log(2))
+
+
+def _row_sums(t, rows):
+    return t.detach().double().reshape(rows, -1).sum(dim=1).cpu().numpy()
+
+
+class SeededNoise:
+    """Standard-normal draws from one seeded generator on the model's device."""
+
+    def __init__(self, seed, device):
+        self.device = device
+        self.generator = None if seed is None else torch.Generator(device=device).manual_seed(int(seed) & 0x7FFFFFFFFFFFFFFF)
+
+    def __call__(self, shape):
+        if self.generator is None:
+            return torch.zeros(shape, device=self.device)
+        return torch.randn(shape, generator=self.generator, device=self.device)
+
+
+@torch.no_grad()
+def score_all(model, x, samples=1, ks=None, seed=0, lower_latents='mode', max_rows=MAX_ROWS, autocast=None):
+    """Scores x [N, C, H, W] with S importance samples. Returns bounds[k][n] (NaN for k not in ks),
+    ratios[k][n], kl_per_layer[i][n] and log p(x|z_1) of the ELBO pass (means over samples)."""
+    S, N, L = samples, x.shape[0], model.num_latent_layers
+    ks = sorted(set(range(L + 1) if ks is None else ks))
+    if 0 not in ks or any(k < 0 or k > L for k in ks):
+        raise ValueError(f'ks must hold 0 and lie in 0..{L}, got {ks}')
+    per_chunk = max(1, max(max_rows, N) // N)
+    logw = np.full((L + 1, S, N), np.nan)
+    kl = np.zeros((L, N))
+    log_px = np.zeros(N)
+    for k in ks:
+        # Each k its own noise stream from the run's seed: k = 0 replays the ELBO pass.
+        noise = SeededNoise(None if seed is None else seed + 7919 * k, x.device)
+        for s0 in range(0, S, per_chunk):
+            reps = min(per_chunk, S - s0)
+            with autocast() if autocast else _null():
+                r = model.run(x, k, lower_latents, noise, replicas=reps)
+            rows = reps * N
+            lp = _row_sums(r['log_px_elements'], rows)
+            kls = [_row_sums(t, rows) for t in r['kl_elements'] if t is not None]
+            logw[k, s0:s0 + reps] = (lp - sum(kls) if kls else lp).reshape(reps, N)
+            if k == 0:
+                log_px += lp.reshape(reps, N).sum(axis=0) / S
+                for i, t in enumerate(kls):
+                    kl[i] += t.reshape(reps, N).sum(axis=0) / S
+    m = np.max(logw, axis=1)
+    with np.errstate(invalid='ignore'):
+        bounds = m + np.log(np.mean(np.exp(logw - m[:, None, :]), axis=1))
+    ratios = bounds[0][None, :] - bounds
+    return {'bounds': bounds, 'ratios': ratios, 'kl_per_layer': kl, 'log_px_given_z': log_px}
+
+
+class _null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *a):
+        return False
+
+
+def score_images(model, images, samples=1, ks=None, seed=0, batch_size=250, device='cpu', on_progress=None, autocast=None):
+    """Scores binarised images [n, 784] in batches; distinct noise per batch, reproducible from the seed."""
+    h, w, c = model.config['inputShape']
+    parts = []
+    for b, i in enumerate(range(0, len(images), batch_size)):
+        x = torch.from_numpy(np.ascontiguousarray(images[i:i + batch_size])).reshape(-1, h, w, c).permute(0, 3, 1, 2).to(device)
+        parts.append(score_all(model, x, samples, ks, None if seed is None else seed + 104729 * b, autocast=autocast))
+        if on_progress:
+            on_progress(min(i + batch_size, len(images)))
+    return {key: np.concatenate([p[key] for p in parts], axis=-1) for key in parts[0]}

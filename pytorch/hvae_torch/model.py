@@ -1,0 +1,268 @@
+"""The bottom-up hierarchical VAE of src/hvae/model.ts, built from the same configuration data.
+One pass, `run`, is behind every score: below z_{k+1} the encoder is deterministic (means of q)
+and z_1..z_k come from the conditional prior (its mean, or a sample)."""
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .layers import ParamStore, ResBlock, WnConv, WnDense, resampled_shape
+
+LN2 = math.log(2.0)
+HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
+HEAD_INIT_SCALE = 0.1
+
+
+def softplus_std(logits):
+    """Softplus with beta = ln 2: zero logits give std 1."""
+    return F.softplus(logits * LN2) / LN2
+
+
+def gaussian_log_density(z, mean, std):
+    u = (z - mean) / std
+    return -(0.5 * u * u + torch.log(std) + HALF_LOG_TWO_PI)
+
+
+def standard_normal_log_density(z):
+    return -(0.5 * z * z + HALF_LOG_TWO_PI)
+
+
+def bernoulli_log_density(x, logits):
+    return x * logits - F.softplus(logits)
+
+
+def sum_per_example(t):
+    return t.reshape(t.shape[0], -1).sum(dim=1)
+
+
+class GaussianHead(nn.Module):
+    """Features -> (mean, std) of a conv map or a dense vector; the first half of the outputs are
+    means (channels of a conv map, units of a vector), as tf.split in TypeScript."""
+
+    def __init__(self, store, name, src, latent, reference):
+        super().__init__()
+        self.reference = reference
+        scale = 1.0 if reference else HEAD_INIT_SCALE
+        if latent['kind'] == 'conv':
+            self.conv = WnConv(store, name, src[2], 2 * latent['channels'], latent['kernel'], 1, 'down', scale)
+            self.dense = None
+        else:
+            self.conv = None
+            self.dense = WnDense(store, name, src[0] * src[1] * src[2], 2 * latent['units'], scale)
+
+    def forward(self, features):
+        h = F.relu(features) if self.reference else features
+        params = self.conv(h) if self.conv is not None else self.dense(to_vector(h))
+        mean, std_logits = torch.chunk(params, 2, dim=1)
+        return mean, softplus_std(std_logits)
+
+
+def to_vector(h):
+    """[B, C, H, W] -> [B, H*W*C] in the app's (H, W, C) order."""
+    return h.permute(0, 2, 3, 1).reshape(h.shape[0], -1)
+
+
+class LatentToMap(nn.Module):
+    """A latent sample as a feature map: conv latents already are one; dense ones go through a dense layer."""
+
+    def __init__(self, store, name, latent, map_shape):
+        super().__init__()
+        self.map_shape = tuple(map_shape)
+        self.dense = WnDense(store, name, latent['units'], map_shape[0] * map_shape[1] * map_shape[2]) if latent['kind'] == 'dense' else None
+
+    def forward(self, z):
+        if self.dense is None:
+            return z
+        h, w, c = self.map_shape
+        return self.dense(z).reshape(z.shape[0], h, w, c).permute(0, 3, 1, 2)
+
+
+def skip_source(above, j, every_block):
+    if not above:
+        return None
+    if every_block:
+        return above[min(j, len(above) - 1)]
+    return above[-1] if j == 0 else None
+
+
+class Stage(nn.Module):
+    pass
+
+
+class Hvae(nn.Module):
+    def __init__(self, config, seed=0):
+        super().__init__()
+        self.config = config
+        store = self.store = ParamStore(seed)
+        stages_cfg = config['stages']
+        L = self.num_latent_layers = len(stages_cfg)
+        h0, w0, c0 = config['inputShape']
+        self.dims = h0 * w0 * c0
+        self.skip = config.get('skip', True) is not False
+        self.every_block = config.get('skipEveryBlock') is True
+        gated = config.get('gated') is True
+        reference = config.get('referenceBlocks') is True
+
+        in_shapes, h_shapes, z_shapes = [], [], []
+        a = (h0, w0, c0)
+        for i, s in enumerate(stages_cfg):
+            in_shapes.append(a)
+            h = a
+            for b in s['blocks']:
+                if h[0] % b['stride'] or h[1] % b['stride']:
+                    raise ValueError(f'Stage {i + 1}: size {h[0]}x{h[1]} is not divisible by stride {b["stride"]}')
+                h = resampled_shape(h, b['channels'], b['stride'], 'down')
+            h_shapes.append(h)
+            lat = s['latent']
+            z = (h[0], h[1], lat['channels']) if lat['kind'] == 'conv' else (lat['units'],)
+            z_shapes.append(z)
+            a = z if lat['kind'] == 'conv' else h
+
+        self.stages = nn.ModuleList()
+        for i, s in enumerate(stages_cfg):
+            name = f'stage{i + 1}'
+            st = Stage()
+            aux_q = h_shapes[i - 1] if self.skip and i > 0 else None
+            shape = in_shapes[i]
+            blocks = []
+            for j, b in enumerate(s['blocks']):
+                aux = aux_q if j == 0 or self.every_block else None
+                blk = ResBlock(store, f'{name}/q/block{j + 1}', shape, b['channels'], b['kernel'], b['stride'], 'down', aux,
+                               gated, reference, i == 0 and j == 0)
+                shape = blk.out_shape
+                blocks.append(blk)
+            st.q_blocks = nn.ModuleList(blocks)
+            st.q_head = GaussianHead(store, f'{name}/q/latent', h_shapes[i], s['latent'], reference)
+            map_shape = z_shapes[i] if s['latent']['kind'] == 'conv' else h_shapes[i]
+            st.q_to_map = LatentToMap(store, f'{name}/q/tomap', s['latent'], map_shape)
+            st.p_to_map = LatentToMap(store, f'{name}/p/tomap', s['latent'], map_shape)
+            st.latent_shape = z_shapes[i]
+            st.p_head = None
+            self.stages.append(st)
+
+        d_shapes = [None] * L
+        above_out_shapes = []
+        for i in range(L - 1, -1, -1):
+            s, st = stages_cfg[i], self.stages[i]
+            shape = st.p_to_map.map_shape
+            blocks = []
+            for j, b in enumerate(reversed(s['blocks'])):
+                aux = skip_source(above_out_shapes, j, self.every_block) if self.skip and i < L - 1 else None
+                blk = ResBlock(store, f'stage{i + 1}/p/block{j + 1}', shape, b['channels'], b['kernel'], b['stride'], 'up', aux,
+                               gated, reference, j == 0)
+                shape = blk.out_shape
+                blocks.append(blk)
+            st.p_blocks = nn.ModuleList(blocks)
+            above_out_shapes = [blk.out_shape for blk in blocks]
+            d_shapes[i] = shape
+            if i < L - 1:
+                st.p_head = GaussianHead(store, f'stage{i + 1}/p/latent', d_shapes[i + 1], s['latent'], reference)
+        d0 = d_shapes[0]
+        if d0[0] != h0 or d0[1] != w0:
+            raise ValueError(f'Generative path ends at {d0[0]}x{d0[1]}, input is {h0}x{w0}')
+        self.output = WnConv(store, 'output', d0[2], c0, 3)
+
+    def named_weights(self):
+        """The parameters by their names in the app's weights format, in the TypeScript model's order."""
+        return self.store.params
+
+    def num_params(self):
+        return sum(p.numel() for p in self.store.params.values())
+
+    def run(self, x, k, lower_latents='mode', noise=None, replicas=1):
+        """x: [N, C, H, W]. noise(shape) gives standard-normal draws (zeros: every latent at its mean).
+        Returns a dict of per-example terms as PassResult in TypeScript (latents NCHW or [N, units])."""
+        L = self.num_latent_layers
+        if not (isinstance(k, int) and 0 <= k <= L):
+            raise ValueError(f'k must be an integer in 0..{L}, got {k}')
+        noise = noise or (lambda shape: torch.zeros(shape))
+
+        def tile(t):
+            return t if replicas == 1 else t.repeat(replicas, *([1] * (t.dim() - 1)))
+
+        qs, zq = [], []
+        a, h_prev = x, None
+        for i, st in enumerate(self.stages):
+            h = a
+            for j, blk in enumerate(st.q_blocks):
+                h = blk(h, h_prev if j == 0 or self.every_block else None)
+            mean, std = st.q_head(h)
+            if i == k:
+                mean, std, h = tile(mean), tile(std), tile(h)
+            z = mean if i < k else mean + std * noise(tuple(mean.shape)).to(mean)
+            qs.append((mean, std))
+            zq.append(z)
+            a = st.q_to_map(z)
+            h_prev = h
+        xr = tile(x)
+
+        def pick(i, prior):
+            if i >= k:
+                return zq[i]
+            if lower_latents == 'mode':
+                return prior[0]
+            return prior[0] + prior[1] * noise(tuple(prior[0].shape)).to(prior[0])
+
+        logits, latents, priors = self.generate(xr.shape[0], pick, x)
+        kl_elements = [gaussian_log_density(z, *qs[i]) - self.log_prior(i, z, priors[i]) if i >= k else None for i, z in enumerate(latents)]
+        kl = [sum_per_example(t) if t is not None else None for t in kl_elements]
+        log_px_elements = bernoulli_log_density(xr, logits)
+        log_px = sum_per_example(log_px_elements)
+        log_weight = log_px
+        for t in kl:
+            if t is not None:
+                log_weight = log_weight - t
+        return {'logits': logits, 'log_px_given_z': log_px, 'kl': kl, 'kl_elements': kl_elements,
+                'log_px_elements': log_px_elements, 'log_weight': log_weight, 'latents': latents}
+
+    def generate(self, batch, pick, like):
+        """The generative path; `pick(i, prior)` chooses z_i. `like` gives the device and dtype of the top prior."""
+        L = self.num_latent_layers
+        latents, priors = [None] * L, [None] * L
+        d, above = None, []
+        for i in range(L - 1, -1, -1):
+            st = self.stages[i]
+            if st.p_head is not None and d is not None:
+                prior = st.p_head(d)
+            else:
+                shape = self._batch_shape(batch, st.latent_shape)
+                prior = (like.new_zeros(shape), like.new_ones(shape))
+            z = pick(i, prior)
+            latents[i], priors[i] = z, prior
+            m = st.p_to_map(z)
+            outs = []
+            for j, blk in enumerate(st.p_blocks):
+                m = blk(m, skip_source(above, j, self.every_block))
+                outs.append(m)
+            above, d = outs, m
+        return self.output(F.relu(d)), latents, priors
+
+    @staticmethod
+    def _batch_shape(batch, latent_shape):
+        """A latent's tensor shape: conv latents (H, W, C) are NCHW here."""
+        if len(latent_shape) == 3:
+            return (batch, latent_shape[2], latent_shape[0], latent_shape[1])
+        return (batch, *latent_shape)
+
+    def log_prior(self, i, z, prior):
+        return standard_normal_log_density(z) if i == self.num_latent_layers - 1 else gaussian_log_density(z, *prior)
+
+    @torch.no_grad()
+    def sample_prior(self, n, generator=None, lower_latents='sample'):
+        def pick(i, prior):
+            if lower_latents == 'mode' and i < self.num_latent_layers - 1:
+                return prior[0]
+            return prior[0] + prior[1] * torch.randn(prior[0].shape, generator=generator).to(prior[0])
+        logits, _, _ = self.generate(n, pick, next(self.parameters()))
+        return torch.sigmoid(logits)
+
+    def initialize(self, x, seed=1):
+        """Data-dependent initialisation of every weight-normalised layer from one batch (latents sampled)."""
+        gen = torch.Generator().manual_seed(seed)
+        self.store.init_mode = True
+        try:
+            with torch.no_grad():
+                self.run(x, 0, 'mode', lambda shape: torch.randn(shape, generator=gen))
+        finally:
+            self.store.init_mode = False
