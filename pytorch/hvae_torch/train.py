@@ -187,7 +187,9 @@ def main(argv):
         trainer.load_ema(ema)
     loss_module = LossModule(model)
     if world > 1:
-        loss_module = torch.nn.parallel.DistributedDataParallel(loss_module, device_ids=[device.index] if device.type == 'cuda' else None)
+        # The top latent's map into the stage above (there is none) is in the weights format but unused.
+        loss_module = torch.nn.parallel.DistributedDataParallel(loss_module, device_ids=[device.index] if device.type == 'cuda' else None,
+                                                                find_unused_parameters=True)
     autocast = autocast_factory(device, a.bf16)
 
     stop = {'requested': False, 'at': 0.0}

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { scoreImages, type Scores } from '../hvae/bounds.ts';
 import type { Hvae } from '../hvae/model.ts';
@@ -83,7 +84,7 @@ async function scoreSplit(
     progress.update(partial.done);
   }
   const seconds = progress.finish();
-  const file: EvalFile = { model: modelName, dataset, split, importance_samples: samples, indices, scores: partial.scores };
+  const file: EvalFile = { model: modelName, dataset, split, importance_samples: samples, indices, scores: partial.scores, engine: `tfjs ${tf.version_core} ${tf.getBackend()}` };
   await writeAtomic(out, JSON.stringify(file));
   await rm(partialPath, { force: true });
   console.error(`${basename(out)}: ${indices.length - resumedAt} images in ${seconds.toFixed(0)} s (${((indices.length - resumedAt) / seconds).toFixed(1)} images/s)`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareEvalFiles, compareEvalFilesInDetail, validateEvalFile, type EvalFile } from './evalFile.ts';
+import { compareEvalFiles, compareEvalFilesInDetail, engineOf, validateEvalFile, type EvalFile } from './evalFile.ts';
 import { auroc } from './metrics.ts';
 import { sortScoreNames } from './protocol.ts';
 
@@ -44,5 +44,13 @@ describe('score order', () => {
   it('puts bounds before ratios, each by k, numerically', () => {
     expect(sortScoreNames(['LLR>2', 'L>10', 'L>2', 'LLR>1', 'L>0'])).toEqual(['L>0', 'L>2', 'L>10', 'LLR>1', 'LLR>2']);
     expect(() => sortScoreNames(['ELBO'])).toThrow(/unknown score name/);
+  });
+});
+
+describe('engineOf', () => {
+  const base = { model: 'm', dataset: 'mnist', split: 'test' as const, importance_samples: 1, indices: [], scores: {} };
+  it('names the engine a file records, and tfjs wasm for files from before engines were named', () => {
+    expect(engineOf({ ...base, engine: 'pytorch 2.5.1 NVIDIA H200' })).toBe('pytorch 2.5.1 NVIDIA H200');
+    expect(engineOf(base)).toBe('tfjs wasm (npm run eval)');
   });
 });

@@ -14,6 +14,13 @@ export interface EvalFile {
   indices: number[];
   /** "L>k" and "LLR>k" -> per-example values in nats. */
   scores: Record<string, number[]>;
+  /** What computed the scores, e.g. "tfjs 4.22.0 wasm" or "pytorch 2.5.1 NVIDIA H200"; absent in files written before engines were named. */
+  engine?: string;
+}
+
+/** The engine of a file; files that name none were written by `npm run eval` on tfjs's wasm backend. */
+export function engineOf(f: EvalFile): string {
+  return f.engine ?? 'tfjs wasm (npm run eval)';
 }
 
 export function evalFileName(dataset: string, split: string, samples: number): string {

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { sortScoreNames } from '../../ood/protocol.ts';
-import type { EvalFile } from '../../ood/evalFile.ts';
+import { engineOf, type EvalFile } from '../../ood/evalFile.ts';
 import { fetchModelIndex, type ModelEntry } from '../assets.ts';
 import { comparisonsOf, scoreLive, splitLabel, useComparisons, useModelEval, type Comparison, type LiveProgress } from '../evalData.ts';
 import { useView } from '../store.ts';
@@ -100,7 +100,8 @@ export function Evaluation() {
   const legend = (kind: 'roc' | 'pr') =>
     curves(kind).map((c) => ({ label: `${c.label} (${kind === 'roc' ? 'AUROC' : 'AUPRC'} ${c.area.toFixed(3)})`, ...styleOf(c.label) }));
 
-  const source = useLive && live ? `live: ${live.perSet} images per test set scored in this page` : 'shipped eval files (npm run eval)';
+  const engines = comparison ? [...new Set([comparison.inFile, comparison.otherFile].map(engineOf))].join(' and ') : '';
+  const source = useLive && live ? `live: ${live.perSet} images per test set scored in this page` : `shipped eval files, computed by ${engines}`;
   const fileBase = (what: string) => `${entry?.name ?? 'model'}-${comparison?.label.replace(' ', '-') ?? ''}-S${comparison?.inFile.importance_samples ?? samples}-${what}${useLive && live ? '-live' : ''}`;
 
   const exportCsv = () => {

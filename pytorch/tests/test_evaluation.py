@@ -1,0 +1,39 @@
+"""Evaluation by the engine against `npm run eval`'s committed files, and the eval file format."""
+import json
+
+import numpy as np
+
+from conftest import ROOT
+from hvae_torch import data
+from hvae_torch.bounds import score_images
+from hvae_torch.evaluate import main as evaluate_main, split_indices
+from hvae_torch.metrics import auroc
+from hvae_torch.weights_io import load_model
+
+MODEL = ROOT / 'models' / 'hvae-fashionmnist'
+N = 2000
+
+
+def test_s1_auroc_of_llr1_on_2000_and_2000_test_images_agrees_with_the_typescript_eval():
+    model, _ = load_model(MODEL)
+    model.eval()
+    ts = {d: json.loads((MODEL / 'eval' / f'{d}-test-S1.json').read_text()) for d in ('fashionmnist', 'mnist')}
+    mine = {}
+    for d in ts:
+        assert ts[d]['indices'][:N] == list(range(N))
+        x = data.binarize(data.load_images(d, 'test')[:N], data.binarization_seed(d, 'test'))
+        mine[d] = score_images(model, x, 1, ks=[0, 1], seed=1)['ratios'][1]
+    engine = auroc(mine['fashionmnist'], mine['mnist'])
+    typescript = auroc(ts['fashionmnist']['scores']['LLR>1'][:N], ts['mnist']['scores']['LLR>1'][:N])
+    assert abs(engine - typescript) <= 0.005, (engine, typescript)
+    assert engine > 0.9
+
+
+def test_eval_writes_the_app_s_file_format_and_names_its_engine(tmp_path):
+    evaluate_main(['--model', str(MODEL), '--n', '30', '--k', '0,1', '--eval-dir', str(tmp_path), '--splits', 'mnist/test'])
+    f = json.loads((tmp_path / 'mnist-test-S1.json').read_text())
+    assert f['indices'] == split_indices(10000, 30, 'test').tolist()
+    assert set(f['scores']) == {'L>0', 'L>1', 'LLR>1'}
+    assert len(f['scores']['LLR>1']) == 30
+    assert f['engine'].startswith('pytorch ')
+    assert np.allclose(np.array(f['scores']['L>0']) - f['scores']['L>1'], f['scores']['LLR>1'], atol=2e-4)
