@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random.ts';
-import { crossCorrelation, matchedAbsCorrelation, representationOf, type Representation } from './representationCorrelation.ts';
+import {
+  crossCorrelation,
+  linearCka,
+  matchedAbsCorrelation,
+  matchedAbsCorrelationReport,
+  representationOf,
+  type Representation,
+} from './representationCorrelation.ts';
 
 function random(rows: number, cols: number, seed: number): Representation {
   const u = mulberry32(seed);
@@ -63,5 +70,127 @@ describe('matched absolute correlation (Figure 2)', () => {
     }
     expect(matchedAbsCorrelation(a, b)).toBeCloseTo(1, 10);
     expect(Number.isNaN(matchedAbsCorrelation(a, { values: new Float64Array(500), rows: 500, cols: 1 }))).toBe(true);
+  });
+});
+
+describe('constant units in the matched correlation', () => {
+  it('are counted on each side', () => {
+    // a: columns (1, 2, 3, 4), constant 5, (2, 1, 4, 3); b: constant 0, (4, 3, 2, 1), constant -1.
+    const a = { values: [1, 5, 2, 2, 5, 1, 3, 5, 4, 4, 5, 3], rows: 4, cols: 3 };
+    const b = { values: [0, 4, -1, 0, 3, -1, 0, 2, -1, 0, 1, -1], rows: 4, cols: 3 };
+    const report = matchedAbsCorrelationReport(a, b);
+    expect(report.constantUnits).toEqual({ a: 1, b: 2 });
+    // a's units match b's one varying unit with |r| 1 and 0.6; b's unit matches a0 with 1: (0.8 + 1) / 2.
+    expect(report.value).toBeCloseTo(0.9, 12);
+    expect(matchedAbsCorrelation(a, b)).toBe(report.value);
+    expect(matchedAbsCorrelationReport(a, a).constantUnits).toEqual({ a: 1, b: 1 });
+  });
+});
+
+/** Rows of r times the d x d row-major matrix m, times `scale`. */
+function transformed(r: Representation, m: Float64Array, scale = 1): Representation {
+  const { rows, cols } = r;
+  const values = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let k = 0; k < cols; k++) s += Number(r.values[i * cols + k]) * m[k * cols + j]!;
+      values[i * cols + j] = scale * s;
+    }
+  }
+  return { values, rows, cols };
+}
+
+/** A random d x d orthogonal matrix: Gram-Schmidt on the rows of a seeded random matrix. */
+function orthogonal(d: number, seed: number): Float64Array {
+  const q = Float64Array.from(random(d, d, seed).values);
+  for (let i = 0; i < d; i++) {
+    for (let p = 0; p < i; p++) {
+      let dot = 0;
+      for (let k = 0; k < d; k++) dot += q[i * d + k]! * q[p * d + k]!;
+      for (let k = 0; k < d; k++) q[i * d + k]! -= dot * q[p * d + k]!;
+    }
+    let norm = 0;
+    for (let k = 0; k < d; k++) norm += q[i * d + k]! ** 2;
+    for (let k = 0; k < d; k++) q[i * d + k]! /= Math.sqrt(norm);
+  }
+  return q;
+}
+
+/** Each column repeated `times` times: more units, same CKA (A A^T only scales by `times`). */
+function repeatedColumns(r: Representation, times: number): Representation {
+  const { rows, cols } = r;
+  const values = new Float64Array(rows * cols * times);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols * times; j++) values[i * cols * times + j] = Number(r.values[i * cols + (j % cols)]);
+  return { values, rows, cols: cols * times };
+}
+
+/** a plus independent noise of the same size: related, but not a rotation of a. */
+function noisyCopy(a: Representation, seed: number): Representation {
+  const noise = random(a.rows, a.cols, seed);
+  return { values: Float64Array.from(a.values, (v, i) => v + Number(noise.values[i])), rows: a.rows, cols: a.cols };
+}
+
+describe('linear CKA', () => {
+  // Narrow (d < n) takes the feature form, wide (d > n) the Gram form.
+  const shapes = [
+    { name: 'narrow', rows: 200, cols: 5 },
+    { name: 'wide', rows: 10, cols: 30 },
+  ];
+
+  it.each(shapes)('is 1 for a representation with itself ($name)', ({ rows, cols }) => {
+    const a = random(rows, cols, 11);
+    expect(linearCka(a, a)).toBeCloseTo(1, 9);
+  });
+
+  it.each(shapes)('is unchanged by an orthogonal transform or a scaling of one side ($name)', ({ rows, cols }) => {
+    const a = random(rows, cols, 12);
+    const b = noisyCopy(a, 13);
+    const cka = linearCka(a, b);
+    // Strictly between 0 and 1, so the invariance is not that of a trivial value.
+    expect(cka).toBeGreaterThan(0.2);
+    expect(cka).toBeLessThan(0.99);
+    const q = orthogonal(cols, 14);
+    expect(Math.abs(linearCka(a, transformed(b, q)) - cka)).toBeLessThan(1e-9);
+    expect(Math.abs(linearCka(transformed(a, q, -40), b) - cka)).toBeLessThan(1e-9);
+    const identity = Float64Array.from({ length: cols * cols }, (_, i) => (i % (cols + 1) === 0 ? 1 : 0));
+    expect(Math.abs(linearCka(a, transformed(b, identity, 1e-3)) - cka)).toBeLessThan(1e-9);
+  });
+
+  it('is well below 1 for independent representations', () => {
+    expect(linearCka(random(200, 5, 15), random(200, 5, 16))).toBeLessThan(0.15);
+  });
+
+  it('is the squared correlation for single units, in the feature and the Gram form alike', () => {
+    const a = random(20, 1, 17);
+    const b = noisyCopy(a, 18);
+    const r = crossCorrelation(a, b)[0]!;
+    expect(Math.abs(linearCka(a, b) - r * r)).toBeLessThan(1e-12);
+    // 20 copies of each unit: 40 units for 20 observations, so the Gram form.
+    expect(Math.abs(linearCka(repeatedColumns(a, 20), repeatedColumns(b, 20)) - r * r)).toBeLessThan(1e-12);
+  });
+
+  it('agrees between the feature and the Gram form on the same data', () => {
+    // b: a noisy copy of a's three units plus an unrelated fourth, so the two sides differ in width.
+    const a = random(20, 3, 19);
+    const near = noisyCopy(a, 20);
+    const extra = random(20, 1, 21);
+    const b = { values: new Float64Array(20 * 4), rows: 20, cols: 4 };
+    for (let i = 0; i < 20; i++) {
+      for (let j = 0; j < 3; j++) b.values[i * 4 + j] = Number(near.values[i * 3 + j]);
+      b.values[i * 4 + 3] = Number(extra.values[i]);
+    }
+    const narrow = linearCka(a, b);
+    expect(narrow).toBeGreaterThan(0.2);
+    expect(narrow).toBeLessThan(0.99);
+    // 30 and 40 units for 20 observations: the Gram form.
+    expect(Math.abs(linearCka(repeatedColumns(a, 10), repeatedColumns(b, 10)) - narrow)).toBeLessThan(1e-9);
+  });
+
+  it('is NaN when a side has no variance and rejects different observation counts', () => {
+    const a = random(6, 2, 23);
+    expect(Number.isNaN(linearCka(a, { values: new Float64Array(12).fill(0.1), rows: 6, cols: 2 }))).toBe(true);
+    expect(Number.isNaN(linearCka({ values: new Float64Array(6 * 40).fill(3), rows: 6, cols: 40 }, a))).toBe(true);
+    expect(() => linearCka(a, random(7, 2, 24))).toThrow(/same observations/);
   });
 });

@@ -8,6 +8,10 @@
  * A representation is a matrix: one row per observation, one column per unit. For a convolutional
  * layer the units are its channels and every image position is an observation (NHWC order already
  * lays the values out so); for a dense layer the units are its elements and the images are the rows.
+ *
+ * Linear CKA (Kornblith et al., 2019, Similarity of neural network representations revisited) is offered
+ * alongside: it compares the representations as wholes, so it needs no unit pairing and is unchanged by any
+ * rotation or isotropic scaling of either side.
  */
 
 export interface Representation {
@@ -46,13 +50,13 @@ function standardizedColumns(r: Representation): (Float64Array | null)[] {
   });
 }
 
-/** Pearson correlations between every column of `a` and every column of `b` (a.cols x b.cols, row-major); NaN where a column is constant. */
-export function crossCorrelation(a: Representation, b: Representation): Float64Array {
+function checkSameObservations(a: Representation, b: Representation): void {
   if (a.rows !== b.rows) throw new Error(`the two representations must describe the same observations: ${a.rows} vs ${b.rows} rows`);
-  if (a.rows < 2) throw new Error('a correlation needs at least two observations');
-  const sa = standardizedColumns(a);
-  const sb = standardizedColumns(b);
-  const out = new Float64Array(a.cols * b.cols);
+}
+
+/** Correlations between standardized columns, a.length x b.length row-major; NaN where either column is constant (null). */
+function correlationOf(sa: (Float64Array | null)[], sb: (Float64Array | null)[]): Float64Array {
+  const out = new Float64Array(sa.length * sb.length);
   sa.forEach((x, i) =>
     sb.forEach((y, j) => {
       let dot = NaN;
@@ -60,10 +64,17 @@ export function crossCorrelation(a: Representation, b: Representation): Float64A
         dot = 0;
         for (let r = 0; r < x.length; r++) dot += x[r]! * y[r]!;
       }
-      out[i * b.cols + j] = dot;
+      out[i * sb.length + j] = dot;
     }),
   );
   return out;
+}
+
+/** Pearson correlations between every column of `a` and every column of `b` (a.cols x b.cols, row-major); NaN where a column is constant. */
+export function crossCorrelation(a: Representation, b: Representation): Float64Array {
+  checkSameObservations(a, b);
+  if (a.rows < 2) throw new Error('a correlation needs at least two observations');
+  return correlationOf(standardizedColumns(a), standardizedColumns(b));
 }
 
 /** Mean over the units of one side of each unit's largest |r| with the other side; constant units are left out. */
@@ -86,14 +97,108 @@ function meanBestMatch(corr: Float64Array, rows: number, cols: number, byRow: bo
   return n > 0 ? sum / n : NaN;
 }
 
+export interface MatchedCorrelation {
+  /** What matchedAbsCorrelation returns. */
+  value: number;
+  /** Units without variance on each side: they have no correlation, so the mean leaves them out. */
+  constantUnits: { a: number; b: number };
+}
+
+/** matchedAbsCorrelation together with how many units each side had to leave out for being constant. */
+export function matchedAbsCorrelationReport(a: Representation, b: Representation): MatchedCorrelation {
+  checkSameObservations(a, b);
+  if (a.rows < 2) throw new Error('a correlation needs at least two observations');
+  const sa = standardizedColumns(a);
+  const sb = standardizedColumns(b);
+  const corr = correlationOf(sa, sb);
+  const ab = meanBestMatch(corr, a.cols, b.cols, true);
+  const ba = meanBestMatch(corr, a.cols, b.cols, false);
+  const constant = (s: (Float64Array | null)[]) => s.filter((c) => c === null).length;
+  return { value: (ab + ba) / 2, constantUnits: { a: constant(sa), b: constant(sb) } };
+}
+
 /**
  * The layer's absolute correlation between two models: the mean best-match |r| of a's units in b and of b's
  * units in a, averaged. 1 when one representation is an affine, unit-permuted copy of the other; near 0 when
- * unrelated. NaN when either side has no varying unit.
+ * unrelated. NaN when either side has no varying unit. Constant units are left out silently; use
+ * matchedAbsCorrelationReport to learn how many.
  */
 export function matchedAbsCorrelation(a: Representation, b: Representation): number {
-  const corr = crossCorrelation(a, b);
-  const ab = meanBestMatch(corr, a.cols, b.cols, true);
-  const ba = meanBestMatch(corr, a.cols, b.cols, false);
-  return (ab + ba) / 2;
+  return matchedAbsCorrelationReport(a, b).value;
+}
+
+/** Column-centred copy of the values in float64, with its total sum of squares. */
+function centred(r: Representation): { values: Float64Array; ss: number } {
+  const { values, rows, cols } = r;
+  const mean = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let c = 0; c < cols; c++) mean[c]! += values[i * cols + c]!;
+  for (let c = 0; c < cols; c++) mean[c]! /= rows;
+  const out = new Float64Array(rows * cols);
+  let ss = 0;
+  for (let i = 0; i < rows; i++) {
+    for (let c = 0; c < cols; c++) {
+      const d = values[i * cols + c]! - mean[c]!;
+      out[i * cols + c] = d;
+      ss += d * d;
+    }
+  }
+  return { values: out, ss };
+}
+
+/** Squared Frobenius norm of X^T Y for centred row-major X (n x dx), Y (n x dy); cost n * dx * dy. */
+function crossProductNormSq(x: Float64Array, dx: number, y: Float64Array, dy: number, n: number): number {
+  const m = new Float64Array(dx * dy);
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < dx; i++) {
+      const xi = x[r * dx + i]!;
+      for (let j = 0; j < dy; j++) m[i * dy + j]! += xi * y[r * dy + j]!;
+    }
+  }
+  let s = 0;
+  for (const v of m) s += v * v;
+  return s;
+}
+
+/**
+ * Linear CKA between two representations of the same observations: ||B^T A||_F^2 / (||A^T A||_F ||B^T B||_F)
+ * on column-centred A, B, in float64. 1 for representations that differ only by a rotation or an isotropic
+ * scaling (and a shift); near 0 for unrelated ones. NaN when either side has no variance at all (every unit
+ * constant), as the ratio is then 0 / 0.
+ *
+ * Two equal forms; the cheaper for the shapes is used. The feature form (d x d products) costs about
+ * n (da^2 + da db + db^2); the Gram form (n x n Gram matrices, already centred because the columns are:
+ * H A A^T H = (HA)(HA)^T) costs about n^2 (da + db) / 2, which wins for wide representations (d > n).
+ */
+export function linearCka(a: Representation, b: Representation): number {
+  checkSameObservations(a, b);
+  const n = a.rows;
+  const ca = centred(a);
+  const cb = centred(b);
+  // Same per-value tolerance as standardizedColumns: centring a constant leaves rounding residue, not variance.
+  if (!(ca.ss > 1e-24 * n * a.cols) || !(cb.ss > 1e-24 * n * b.cols)) return NaN;
+  const x = ca.values;
+  const y = cb.values;
+  const dx = a.cols;
+  const dy = b.cols;
+  if (2 * (dx * dx + dx * dy + dy * dy) <= n * (dx + dy)) {
+    return crossProductNormSq(x, dx, y, dy, n) / Math.sqrt(crossProductNormSq(x, dx, x, dx, n) * crossProductNormSq(y, dy, y, dy, n));
+  }
+  // Gram form, one entry pair at a time so no n x n matrix is held; both Grams are symmetric, so the
+  // upper triangle counts off-diagonal entries twice.
+  let kl = 0;
+  let kk = 0;
+  let ll = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let k = 0;
+      for (let c = 0; c < dx; c++) k += x[i * dx + c]! * x[j * dx + c]!;
+      let l = 0;
+      for (let c = 0; c < dy; c++) l += y[i * dy + c]! * y[j * dy + c]!;
+      const w = i === j ? 1 : 2;
+      kl += w * k * l;
+      kk += w * k * k;
+      ll += w * l * l;
+    }
+  }
+  return kl / Math.sqrt(kk * ll);
 }
