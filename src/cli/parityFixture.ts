@@ -86,23 +86,22 @@ async function main(): Promise<void> {
     }
     // The step's noise is NoiseSource(NOISE_SEED)'s, recorded above as k0's draws.
     const losses: Record<string, number> = {};
-    await tf.setBackend('cpu');
-    // paper-grey's gradient on the cpu backend takes minutes; its layers' gradients are those of the others.
-    // The cpu backend is slow: the gradients use the first GRAD_N images (with the first GRAD_N rows of k0's noise).
-    const xg = tf.slice(x, 0, GRAD_N);
-    const t0 = Date.now();
-    for (const per of name === 'paper-grey' ? [] : (['element', 'layer'] as const)) {
-      const g = shardGradients(model, xg, BETA, FREE_BITS, per, NOISE_SEED);
-      losses[per] = g.loss;
-      let off = 0;
-      for (const [vname, v] of model.store.vars) {
-        named.push([`grad/${per}/${vname}`, tf.tensor(g.grads.subarray(off, off + v.size), v.shape)]);
-        off += v.size;
+    if (GRADIENT_CONFIGS.includes(name)) {
+      await tf.setBackend('cpu');
+      // The cpu backend is slow: the gradients use the first GRAD_N images (with the first GRAD_N rows of k0's noise).
+      const xg = tf.slice(x, 0, GRAD_N);
+      for (const per of ['element', 'layer'] as const) {
+        const g = shardGradients(model, xg, BETA, FREE_BITS, per, NOISE_SEED);
+        losses[per] = g.loss;
+        let off = 0;
+        for (const [vname, v] of model.store.vars) {
+          named.push([`grad/${per}/${vname}`, tf.tensor(g.grads.subarray(off, off + v.size), v.shape)]);
+          off += v.size;
+        }
       }
+      xg.dispose();
+      await tf.setBackend('wasm');
     }
-    xg.dispose();
-    console.error(`${name}: gradients in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    await tf.setBackend('wasm');
     const dir = join(out, name);
     await mkdir(dir, { recursive: true });
     await saveModelDir(dir, model, { fixture: true });
