@@ -87,11 +87,8 @@ def sample_indices(n, k, seed):
     return np.sort(pool[:k])
 
 
-def _read_idx(path, gz):
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise
+def _read_idx(path):
+    raw = path.read_bytes()
     if raw[:2] == b'\x1f\x8b':
         raw = gzip.decompress(raw)
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 8:
@@ -114,7 +111,7 @@ def load_images(name, split):
         path = folder / (_IDX[split][0] + ('.gz' if gz else ''))
         if not path.exists():
             raise DatasetMissingError(f'{name}: data file {path} not found. Install it with: {install} (or set {env} to a folder holding the IDX files)')
-        data = _read_idx(path, gz).reshape(-1, PIXELS)
+        data = _read_idx(path).reshape(-1, PIXELS)
         return (data.astype(np.float64) / 255).astype(np.float32)
     if name in DERIVED:
         return (np.float32(1) - load_images(DERIVED[name], split)).astype(np.float32)

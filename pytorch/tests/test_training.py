@@ -9,8 +9,6 @@ import pytest
 import torch
 
 from conftest import ROOT
-from hvae_torch.config import config_by_name
-from hvae_torch.model import Hvae
 from hvae_torch.training import element_free_bits, schedule_at
 from hvae_torch.weights_io import load_checkpoint
 
