@@ -2,6 +2,7 @@
     L>k_S  = log mean_s exp(log w_k^(s))      (k = 0: the ELBO, or the IW bound for S > 1)
     LLR>k_S = L>0_S - L>k_S
 Per-element terms are summed in float64, as the TypeScript library does."""
+import contextlib
 import math
 
 import numpy as np
@@ -48,7 +49,7 @@ def score_all(model, x, samples=1, ks=None, seed=0, lower_latents='mode', max_ro
         noise = SeededNoise(None if seed is None else seed + 7919 * k, x.device)
         for s0 in range(0, S, per_chunk):
             reps = min(per_chunk, S - s0)
-            with autocast() if autocast else _null():
+            with (autocast or contextlib.nullcontext)():
                 r = model.run(x, k, lower_latents, noise, replicas=reps)
             rows = reps * N
             lp = _row_sums(r['log_px_elements'], rows)
@@ -63,14 +64,6 @@ def score_all(model, x, samples=1, ks=None, seed=0, lower_latents='mode', max_ro
         bounds = m + np.log(np.mean(np.exp(logw - m[:, None, :]), axis=1))
     ratios = bounds[0][None, :] - bounds
     return {'bounds': bounds, 'ratios': ratios, 'kl_per_layer': kl, 'log_px_given_z': log_px}
-
-
-class _null:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *a):
-        return False
 
 
 def score_images(model, images, samples=1, ks=None, seed=0, batch_size=250, device='cpu', on_progress=None, autocast=None):

@@ -86,10 +86,6 @@ def skip_source(above, j, every_block):
     return above[-1] if j == 0 else None
 
 
-class Stage(nn.Module):
-    pass
-
-
 class Hvae(nn.Module):
     def __init__(self, config, seed=0):
         super().__init__()
@@ -122,7 +118,7 @@ class Hvae(nn.Module):
         self.stages = nn.ModuleList()
         for i, s in enumerate(stages_cfg):
             name = f'stage{i + 1}'
-            st = Stage()
+            st = nn.Module()  # one stage's layers, named as attributes
             aux_q = h_shapes[i - 1] if self.skip and i > 0 else None
             shape = in_shapes[i]
             blocks = []
