@@ -19,6 +19,7 @@ import {
   type Gaussian,
 } from './likelihoods.ts';
 import { NoiseSource } from './noise.ts';
+import type { InferenceRepresentations, LayerRepresentation } from './representations.ts';
 
 /** How the latents below z_{k+1} are generated: the conditional prior's mean (paper's code) or a sample. */
 export type LowerLatents = 'mode' | 'sample';
@@ -108,7 +109,7 @@ interface Stage {
   latentShape: number[];
 }
 
-export class Hvae {
+export class Hvae implements InferenceRepresentations {
   readonly store: ParamStore;
   readonly stages: Stage[];
   private readonly output: WnConv;
@@ -283,6 +284,29 @@ export class Hvae {
   /** log p(z_i | z_{i+1}) element by element, or log N(z_L; 0, I) at the top. */
   private logPrior(i: number, z: tf.Tensor, prior: Gaussian): tf.Tensor {
     return i === this.numLatentLayers - 1 ? standardNormalLogDensity(z) : gaussianLogDensity(z, prior);
+  }
+
+  /**
+   * Every layer of the inference network, bottom to top: each residual block's output (`b<stage>.<block>`)
+   * and each latent's posterior mean (`z<i>`), every latent at its mean as in the pass with k = L.
+   * The caller owns the tensors (wrap in tf.tidy).
+   */
+  representations(x: tf.Tensor4D): LayerRepresentation[] {
+    const out: LayerRepresentation[] = [];
+    let a: tf.Tensor4D = x;
+    let hPrev: tf.Tensor4D | null = null;
+    for (const [i, st] of this.stages.entries()) {
+      let h = a;
+      st.qBlocks.forEach((blk, j) => {
+        h = blk.apply(h, j === 0 || this.config.skipEveryBlock ? hPrev : null);
+        out.push({ name: `b${i + 1}.${j + 1}`, latent: false, tensor: h });
+      });
+      const mean = st.qHead.apply(h).mean;
+      out.push({ name: `z${i + 1}`, latent: true, tensor: mean });
+      a = st.qToMap.apply(mean);
+      hPrev = h;
+    }
+    return out;
   }
 
   /** Samples x-means from the prior: z_L ~ N(0, I), lower latents sampled or at the conditional mean. */
