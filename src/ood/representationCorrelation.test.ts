@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random.ts';
 import {
+  ACTIVE_UNIT_VARIANCE,
+  ckaFromGrams,
+  columnsAbove,
   crossCorrelation,
+  layerSimilarity,
   linearCka,
   matchedAbsCorrelation,
   matchedAbsCorrelationReport,
+  poolToGrid,
   representationOf,
+  type LayerData,
   type Representation,
 } from './representationCorrelation.ts';
 
@@ -192,5 +198,111 @@ describe('linear CKA', () => {
     expect(Number.isNaN(linearCka(a, { values: new Float64Array(12).fill(0.1), rows: 6, cols: 2 }))).toBe(true);
     expect(Number.isNaN(linearCka({ values: new Float64Array(6 * 40).fill(3), rows: 6, cols: 40 }, a))).toBe(true);
     expect(() => linearCka(a, random(7, 2, 24))).toThrow(/same observations/);
+  });
+});
+
+describe('pooling a conv map to a coarser grid', () => {
+  it('averages each window, per image and channel', () => {
+    // Two images of a 2 x 2 x 2 map: channel 0 holds 1..4 (then 5..8), channel 1 holds 10 times as much.
+    const values = Float32Array.from({ length: 16 }, (_, i) => (Math.floor(i / 2) + 1) * (i % 2 === 0 ? 1 : 10));
+    expect(Array.from(poolToGrid(values, 2, [2, 2, 2], [1, 1]))).toEqual([2.5, 25, 6.5, 65]);
+    expect(Array.from(poolToGrid(values, 2, [2, 2, 2], [2, 2]))).toEqual(Array.from(values));
+    expect(() => poolToGrid(values, 2, [2, 2, 2], [2, 1])).toThrow(/cannot pool/);
+    expect(() => poolToGrid(values, 3, [2, 2, 2], [1, 1])).toThrow(/expected 3 x 8/);
+  });
+});
+
+/** n images of an h x w x c map with seeded values. */
+function convLayer(n: number, h: number, w: number, c: number, seed: number): LayerData & { values: Float64Array } {
+  return { shape: [h, w, c], values: Float64Array.from(random(n * h * w, c, seed).values) };
+}
+
+/** Each position repeated in a 2 x 2 window: the map a model that downsamples one block later would hold. */
+function upsampled(l: LayerData, n: number): LayerData {
+  const [h, w, c] = l.shape as [number, number, number];
+  const values = new Float64Array(n * 4 * h * w * c);
+  for (let i = 0; i < n; i++)
+    for (let y = 0; y < 2 * h; y++)
+      for (let x = 0; x < 2 * w; x++)
+        for (let k = 0; k < c; k++) values[((i * 2 * h + y) * 2 * w + x) * c + k] = l.values[((i * h + (y >> 1)) * w + (x >> 1)) * c + k]!;
+  return { shape: [2 * h, 2 * w, c], values };
+}
+
+/** The centred Gram matrix of a layer, one row per image, computed plainly. */
+function gramOf(l: LayerData, n: number): Float64Array {
+  const d = l.values.length / n;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += l.values[i * d + j]! / n;
+  const g = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (l.values[i * d + j]! - mean[j]!) * (l.values[k * d + j]! - mean[j]!);
+      g[i * n + k] = s;
+    }
+  return g;
+}
+
+describe('both measures of one layer of two models', () => {
+  it('give 1 for a copy held on a finer grid, and the finer map is pooled for the correlation only', () => {
+    const a = convLayer(6, 3, 3, 4, 31);
+    const s = layerSimilarity(a, upsampled(a, 6), 6);
+    expect(s.correlation).toBeCloseTo(1, 10);
+    expect(s.cka).toBeCloseTo(1, 10);
+    expect(s.units).toEqual({ a: 4, b: 4 });
+    expect(s.active).toBeUndefined();
+  });
+
+  it('take CKA from Gram matrices when given, with the same value', () => {
+    const n = 12;
+    const a = convLayer(n, 2, 2, 3, 32);
+    const b = { shape: [5], values: Float64Array.from(noisyCopy(random(n, 5, 33), 34).values) };
+    const plain = layerSimilarity(a, b, n);
+    expect(plain.cka).toBeGreaterThan(0.05);
+    expect(plain.cka).toBeLessThan(0.99);
+    const viaGrams = layerSimilarity({ ...a, gram: gramOf(a, n) }, { ...b, gram: gramOf(b, n) }, n);
+    expect(Math.abs(viaGrams.cka - plain.cka)).toBeLessThan(1e-12);
+    expect(viaGrams.correlation).toBe(plain.correlation);
+    expect(Math.abs(ckaFromGrams(gramOf(a, n), gramOf(b, n), n) - linearCka(representationOf(a.values, n, [12]), representationOf(b.values, n, [5])))).toBeLessThan(1e-12);
+    expect(() => ckaFromGrams(gramOf(a, n), gramOf(b, n), n - 1)).toThrow(/11 x 11/);
+  });
+
+  it('report constant units per side, and for a side with no variance give no CKA, from Grams or not', () => {
+    const n = 8;
+    const a = convLayer(n, 2, 2, 3, 35);
+    const b = { shape: [2, 2, 3], values: Float64Array.from(a.values) };
+    for (let i = 0; i < b.values.length; i += 3) b.values[i + 1] = 0.5;
+    const s = layerSimilarity(a, b, n);
+    expect(s.constantUnits).toEqual({ a: 0, b: 1 });
+    // b's two varying channels are a's first and last: a's middle channel finds only a weaker match.
+    expect(s.correlation).toBeLessThan(1);
+    expect(s.correlation).toBeGreaterThan(0.5);
+    const flat = { shape: [2, 2, 3], values: new Float64Array(a.values.length).fill(0.25) };
+    expect(layerSimilarity(a, flat, n).constantUnits).toEqual({ a: 0, b: 3 });
+    expect(Number.isNaN(layerSimilarity(a, flat, n).cka)).toBe(true);
+    expect(Number.isNaN(layerSimilarity({ ...a, gram: gramOf(a, n) }, { ...flat, gram: gramOf(flat, n) }, n).cka)).toBe(true);
+  });
+
+  it('for latent layers, count the active units and correlate those alone', () => {
+    const n = 400;
+    // Two informative units with variance 1/12 each and two nearly constant ones (variance 1/12 * 1e-4).
+    const base = random(n, 2, 36);
+    const make = (seedNoise: number, swap: boolean) => {
+      const noise = random(n, 2, seedNoise);
+      const values = new Float64Array(n * 4);
+      for (let i = 0; i < n; i++) {
+        values[i * 4 + (swap ? 1 : 0)] = base.values[i * 2]! as number;
+        values[i * 4 + (swap ? 0 : 1)] = -(base.values[i * 2 + 1]! as number);
+        values[i * 4 + 2] = 0.01 * (noise.values[i * 2]! as number);
+        values[i * 4 + 3] = 0.01 * (noise.values[i * 2 + 1]! as number);
+      }
+      return { shape: [4], values, latent: true };
+    };
+    const s = layerSimilarity(make(37, false), make(38, true), n);
+    expect(s.active!.units).toEqual({ a: 2, b: 2 });
+    expect(s.active!.correlation).toBeCloseTo(1, 10);
+    // The inactive units are noise to each other: the mean over every unit falls well below 1.
+    expect(s.correlation).toBeLessThan(0.6);
+    expect(columnsAbove(representationOf(make(37, false).values, n, [4]), ACTIVE_UNIT_VARIANCE).cols).toBe(2);
   });
 });

@@ -11,7 +11,9 @@
  *
  * Linear CKA (Kornblith et al., 2019, Similarity of neural network representations revisited) is offered
  * alongside: it compares the representations as wholes, so it needs no unit pairing and is unchanged by any
- * rotation or isotropic scaling of either side.
+ * rotation or isotropic scaling of either side. layerSimilarity gives both for one layer of two models:
+ * the correlation as above (pooling the finer of two conv maps to the coarser grid, and for latents also
+ * over the active units alone), CKA with one row per image and the whole layer as its columns.
  */
 
 export interface Representation {
@@ -19,6 +21,16 @@ export interface Representation {
   values: ArrayLike<number>;
   rows: number;
   cols: number;
+}
+
+/** A layer's values for a number of images; `shape` is one image's: [h, w, c] (conv) or [units] (dense). */
+export interface LayerData {
+  shape: readonly number[];
+  values: ArrayLike<number>;
+  /** The images' Gram matrix of the centred, flattened values, if already computed: linear CKA then reads only it. */
+  gram?: ArrayLike<number>;
+  /** A latent layer's posterior means, whose units can be active or not (ACTIVE_UNIT_VARIANCE). */
+  latent?: boolean;
 }
 
 /** Rows and columns of a layer's values for `count` images of per-image shape [h, w, c] (conv) or [units] (dense). */
@@ -201,4 +213,146 @@ export function linearCka(a: Representation, b: Representation): number {
     }
   }
   return kl / Math.sqrt(kk * ll);
+}
+
+/**
+ * Linear CKA from the n x n Gram matrices of two centred representations (K = A A^T, L = B B^T):
+ * <K, L> / (||K|| ||L||), which equals linearCka of the representations. NaN when either has no variance.
+ */
+export function ckaFromGrams(k: ArrayLike<number>, l: ArrayLike<number>, n: number): number {
+  if (k.length !== n * n || l.length !== n * n) throw new Error(`Gram matrices must be ${n} x ${n}: got ${k.length} and ${l.length} values`);
+  let kl = 0;
+  let kk = 0;
+  let ll = 0;
+  for (let i = 0; i < n * n; i++) {
+    kl += k[i]! * l[i]!;
+    kk += k[i]! * k[i]!;
+    ll += l[i]! * l[i]!;
+  }
+  return kk > 0 && ll > 0 ? kl / Math.sqrt(kk * ll) : NaN;
+}
+
+/**
+ * Average-pools `count` conv maps of shape [H, W, C] (NHWC values) to an [h, w, C] grid, each cell the mean
+ * of an (H/h) x (W/w) window: two models that downsample at different depths then describe the same image
+ * regions, so their positions can be paired as observations.
+ */
+export function poolToGrid(values: ArrayLike<number>, count: number, shape: readonly number[], grid: readonly [number, number]): Float32Array {
+  const [H, W, C] = shape as [number, number, number];
+  const [h, w] = grid;
+  if (shape.length !== 3 || H % h !== 0 || W % w !== 0 || H / h !== W / w) throw new Error(`cannot pool [${shape.join(', ')}] to a ${h} x ${w} grid`);
+  if (values.length !== count * H * W * C) throw new Error(`expected ${count} x ${H * W * C} values for shape [${shape.join(', ')}], got ${values.length}`);
+  const f = H / h;
+  const out = new Float32Array(count * h * w * C);
+  const scale = 1 / (f * f);
+  for (let n = 0; n < count; n++) {
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const src = ((n * H + y) * W + x) * C;
+        const dst = ((n * h + Math.floor(y / f)) * w + Math.floor(x / f)) * C;
+        for (let c = 0; c < C; c++) out[dst + c]! += values[src + c]! * scale;
+      }
+    }
+  }
+  return out;
+}
+
+export interface LayerSimilarity {
+  /**
+   * Best-match absolute correlation. Between two conv layers the units are the channels and every image
+   * position is an observation (Li et al., 2016), the finer map pooled to the coarser grid; otherwise each
+   * element is a unit and each image an observation.
+   */
+  correlation: number;
+  /** Units of each side in the correlation, and how many of them had no variance and were left out of it. */
+  units: { a: number; b: number };
+  constantUnits: { a: number; b: number };
+  /** Linear CKA with one row per image and the whole layer (every position and channel) as its columns. */
+  cka: number;
+  /**
+   * For two latent layers (posterior means): the active units of each side, those whose mean varies over the
+   * observations with variance above ACTIVE_UNIT_VARIANCE, and the best-match correlation among them alone.
+   */
+  active?: { units: { a: number; b: number }; correlation: number };
+}
+
+/** Burda et al. (2016): a latent unit is active when the variance of its posterior mean over the data exceeds 0.01 (its prior's is 1). */
+export const ACTIVE_UNIT_VARIANCE = 0.01;
+
+/** The columns of r whose variance over the rows exceeds `threshold`, as a representation of their own. */
+export function columnsAbove(r: Representation, threshold: number): Representation {
+  const { values, rows, cols } = r;
+  const keep: number[] = [];
+  for (let c = 0; c < cols; c++) {
+    let sum = 0;
+    let sumSq = 0;
+    for (let i = 0; i < rows; i++) {
+      const v = values[i * cols + c]!;
+      sum += v;
+      sumSq += v * v;
+    }
+    const mean = sum / rows;
+    if (sumSq / rows - mean * mean > threshold) keep.push(c);
+  }
+  const out = new Float64Array(rows * keep.length);
+  for (let i = 0; i < rows; i++) keep.forEach((c, j) => (out[i * keep.length + j] = values[i * cols + c]!));
+  return { values: out, rows, cols: keep.length };
+}
+
+const isConv = (l: LayerData) => l.shape.length === 3;
+
+/** Both measures of one layer of two models, from the same `count` images in the same order. */
+export function layerSimilarity(a: LayerData, b: LayerData, count: number): LayerSimilarity {
+  let ra: Representation;
+  let rb: Representation;
+  if (isConv(a) && isConv(b)) {
+    const grid: [number, number] = [Math.min(a.shape[0]!, b.shape[0]!), Math.min(a.shape[1]!, b.shape[1]!)];
+    const onGrid = (l: LayerData) =>
+      l.shape[0] === grid[0] && l.shape[1] === grid[1] ? l.values : poolToGrid(l.values, count, l.shape, grid);
+    ra = representationOf(onGrid(a), count, [...grid, a.shape[2]!]);
+    rb = representationOf(onGrid(b), count, [...grid, b.shape[2]!]);
+  } else {
+    ra = flat(a, count);
+    rb = flat(b, count);
+  }
+  const matched = matchedAbsCorrelationReport(ra, rb);
+  let active: LayerSimilarity['active'];
+  if (a.latent && b.latent) {
+    const aa = columnsAbove(ra, ACTIVE_UNIT_VARIANCE);
+    const ab = columnsAbove(rb, ACTIVE_UNIT_VARIANCE);
+    const correlation = aa.cols > 0 && ab.cols > 0 ? matchedAbsCorrelation(aa, ab) : NaN;
+    active = { units: { a: aa.cols, b: ab.cols }, correlation };
+  }
+  return {
+    correlation: matched.value,
+    units: { a: ra.cols, b: rb.cols },
+    constantUnits: matched.constantUnits,
+    ...(active ? { active } : {}),
+    cka: a.gram && b.gram ? (gramVaries(a, count) && gramVaries(b, count) ? ckaFromGrams(a.gram, b.gram, count) : NaN) : linearCka(flat(a, count), flat(b, count)),
+  };
+}
+
+/**
+ * Whether a layer varies between images, judged from its Gram matrix: the trace is the centred sum of squares,
+ * which for constant values is rounding residue of the centring (float32 there), far below the raw sum of squares.
+ */
+function gramVaries(l: LayerData, count: number): boolean {
+  let trace = 0;
+  for (let i = 0; i < count; i++) trace += l.gram![i * count + i]!;
+  let raw = 0;
+  for (let i = 0; i < l.values.length; i++) raw += l.values[i]! * l.values[i]!;
+  return trace > 1e-10 * raw;
+}
+
+/** One row per image, every value of the layer a column. */
+function flat(l: LayerData, count: number): Representation {
+  return representationOf(l.values, count, [l.shape.reduce((x, y) => x * y, 1)]);
+}
+
+/** The layers two models both have, paired by name in the first model's order (bottom to top). */
+export function pairLayers<T extends LayerData & { name: string }>(a: readonly T[], b: readonly T[]): [T, T][] {
+  return a.flatMap((la) => {
+    const lb = b.find((l) => l.name === la.name);
+    return lb ? [[la, lb] as [T, T]] : [];
+  });
 }
