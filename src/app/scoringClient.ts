@@ -3,6 +3,7 @@
  * "latest wins" queue: while one scoring runs, only the newest waiting image is kept.
  */
 import type { BackendChoice } from '../backend/backendNames.ts';
+import type { LayerValues } from '../hvae/representations.ts';
 import type { ImageScores, ScoreSettings, WorkerRequest, WorkerResponse } from '../workers/protocol.ts';
 
 type Ready = Extract<WorkerResponse, { type: 'ready' }>;
@@ -103,6 +104,13 @@ export class ScoringClient {
     const r = await this.request({ type: 'posteriorMeans', images, count });
     if (r.type !== 'posteriorMeans') throw new Error(`the scoring worker answered ${r.type} to a request for posterior means`);
     return { layers: r.layers, shapes: r.shapes };
+  }
+
+  /** Every layer of the inference network for a batch (count x 784 pixels), bottom to top, each with the images' Gram matrix. */
+  async representations(images: Float32Array, count: number): Promise<LayerValues[]> {
+    const r = await this.request({ type: 'representations', images, count });
+    if (r.type !== 'representations') throw new Error(`the scoring worker answered ${r.type} to a request for representations`);
+    return r.layers;
   }
 
   terminate(): void {

@@ -2,6 +2,7 @@
 import type { BackendAttempt, BackendChoice, BackendName } from '../backend/browser.ts';
 import type { HvaeConfig } from '../hvae/config.ts';
 import type { LowerLatents } from '../hvae/model.ts';
+import type { LayerValues } from '../hvae/representations.ts';
 
 export interface ScoreSettings {
   samples: number;
@@ -20,7 +21,9 @@ export type WorkerRequest =
   | { type: 'samplePrior'; id: number; count: number; seed: number; lowerLatents: LowerLatents }
   | { type: 'scoreBatch'; id: number; images: Float32Array; count: number; settings: ScoreSettings }
   /** The mean of q(z_i | .) per latent layer for a batch, every latent at its mean (the paper's Figure 2 compares them across models). */
-  | { type: 'posteriorMeans'; id: number; images: Float32Array; count: number };
+  | { type: 'posteriorMeans'; id: number; images: Float32Array; count: number }
+  /** Every layer of the inference network for a batch, bottom to top, with the images' Gram matrices (Figure 2). */
+  | { type: 'representations'; id: number; images: Float32Array; count: number };
 
 /** Scores of one image: index k of bounds/ratios is L>k / LLR>k in nats. */
 export interface ImageScores {
@@ -49,6 +52,7 @@ export type WorkerResponse =
   | { type: 'batchScores'; id: number; bounds: Float64Array[]; ratios: Float64Array[]; ms: number }
   /** layers[i]: count x (shapes[i] elements) values of z_{i+1}, NHWC for a conv latent; z1 first. */
   | { type: 'posteriorMeans'; id: number; layers: Float32Array[]; shapes: number[][]; ms: number }
+  | { type: 'representations'; id: number; layers: LayerValues[]; ms: number }
   | { type: 'backendLost'; reason: string; backend: BackendName }
   | { type: 'error'; id: number; message: string };
 

@@ -11,6 +11,7 @@ import type { Hvae } from '../hvae/model.ts';
 import { NoiseSource } from '../hvae/noise.ts';
 import { unpackModelFile } from '../hvae/modelFile.ts';
 import { deserializeModel, fetchModelFiles, type ModelJson } from '../hvae/weightsIo.ts';
+import { readRepresentations, withGrams } from '../hvae/representations.ts';
 import type { ImageScores, ModelInfo, ScoreSettings, WorkerRequest, WorkerResponse } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -117,6 +118,9 @@ async function handle(req: WorkerRequest): Promise<void> {
   } else if (req.type === 'posteriorMeans') {
     const { layers, shapes } = await posteriorMeans(m, req.images, req.count);
     post({ type: 'posteriorMeans', id: req.id, layers, shapes, ms: performance.now() - t }, layers.map((l) => l.buffer));
+  } else if (req.type === 'representations') {
+    const layers = await withGrams(await readRepresentations(m, req.images, req.count), req.count);
+    post({ type: 'representations', id: req.id, layers, ms: performance.now() - t }, layers.flatMap((l) => [l.values.buffer, l.gram!.buffer]));
   } else {
     const s = await scoreImages(m, req.images, req.count, req.settings, 100);
     post({ type: 'batchScores', id: req.id, bounds: s.bounds, ratios: s.ratios, ms: performance.now() - t });

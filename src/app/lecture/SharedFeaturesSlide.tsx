@@ -1,71 +1,106 @@
 /**
- * Slide 3: low-level features are shared. The paper's Figure 2 from two shipped models trained on
- * different datasets, and MNIST digits reconstructed by the FashionMNIST model.
+ * Slide 3: the paper's Figure 2 from two shipped models trained on different datasets: both measures across
+ * every layer of the inference network, and the paper's finding beside what these models show (sentences
+ * built from the numbers).
  */
 import { useMemo } from 'react';
-import { ImageStrip } from '../components/ImageStrip.tsx';
+import { LineSwatch } from '../charts/LineSwatch.tsx';
+import { STROKE } from '../charts/chartTheme.ts';
 import { useView } from '../store.ts';
-import { CorrelationBars } from './CorrelationBars.tsx';
-import { useFigure2 } from './useFigure2.ts';
-import { datasetTitle, galleryImage, otherDataset, useScoredImages, type LectureData, type LectureImage } from './useLectureData.ts';
+import { readFigure2 } from './figure2Reading.ts';
+import { LayerCurves, seriesColour } from './LayerCurves.tsx';
+import { LIVE_IMAGES, useFigure2, type FigureData } from './useFigure2.ts';
+import { datasetTitle, otherDataset, type LectureData } from './useLectureData.ts';
 
-const RECONSTRUCTED = 6;
+const CHART = { width: 560, height: 168 };
+
+/** One entry per set of test images, then the two styles: dashed for the untrained baseline, a diamond for active units. */
+function Legend({ figure }: { figure: FigureData }) {
+  const trained = figure.series.filter((s) => s.against === 'trained');
+  return (
+    <ul className="chart-legend small" aria-hidden="true">
+      {trained.map((s) => (
+        <li key={s.dataset}>
+          <LineSwatch colour={seriesColour(figure.series, s)} width={STROKE.curve} />
+          {datasetTitle(s.dataset)} images
+        </li>
+      ))}
+      {figure.series.some((s) => s.against === 'untrained') && (
+        <li>
+          <LineSwatch colour="#555555" dash="6 4" width={STROKE.curve - 1} />
+          second model untrained
+        </li>
+      )}
+      {trained.some((s) => s.layers.some((l) => l.activeCorrelation !== undefined)) && (
+        <li>
+          <svg width={16} height={16}>
+            <rect x={4} y={4} width={8} height={8} transform="rotate(45 8 8)" fill="#ffffff" stroke="#000000" strokeWidth={2} />
+          </svg>
+          active units only
+        </li>
+      )}
+    </ul>
+  );
+}
 
 export function SharedFeaturesSlide({ data }: { data: LectureData }) {
   const backend = useView((v) => v.backend);
-  const figure = useFigure2(data.models, backend);
+  const fig = useFigure2(data.models, backend);
+  const shown = fig.live.state === 'done' ? fig.live.figure : fig.file;
+  const reading = useMemo(() => (shown ? readFigure2(shown.series) : null), [shown]);
   const inSet = data.entry?.dataset ?? null;
-  const outSet = inSet ? otherDataset(inSet) : null;
-  const images = useMemo(
-    () =>
-      outSet
-        ? Array.from({ length: RECONSTRUCTED }, (_, index) => galleryImage(data.gallery, { dataset: outSet, index })).filter((i): i is LectureImage => i !== null)
-        : [],
-    [data.gallery, outSet],
-  );
-  const { scores, error } = useScoredImages(data.client, images);
-  const done = scores.filter((s) => s !== null);
 
   return (
-    <div className="slide-cols" data-testid="figure">
+    <div className="slide-cols slide-cols--wide-left" data-testid="figure">
       <div>
-        <h3>Correlation of two models&apos; representations, per layer (Figure 2)</h3>
-        {figure.state === 'needs-two-models' && (
+        {!fig.pair && (
           <p className="notice" data-testid="figure2-missing">
-            Figure 2 needs two models trained on different data. This build ships models trained on {figure.trainedOn.map(datasetTitle).join(', ') || 'no dataset'}{' '}
-            only, so there is nothing to correlate yet, and no number is shown. Add a model trained on {inSet ? datasetTitle(otherDataset(inSet)) : 'another dataset'} to
-            models/ and rebuild: this panel then computes the figure from both.
+            Figure 2 needs two models trained on different data. This build ships models trained on {fig.trainedOn.map(datasetTitle).join(', ') || 'no dataset'} only, so
+            there is nothing to correlate yet, and no number is shown. Add a model trained on {inSet ? datasetTitle(otherDataset(inSet)) : 'another dataset'} to models/
+            and rebuild: this panel then computes the figure from both.
           </p>
         )}
-        {figure.state === 'computing' && (
-          <p className="slide-wait">
-            Feeding the same test images to {figure.models[0].name} and {figure.models[1].name}…
-          </p>
-        )}
-        {figure.state === 'failed' && <p role="alert">Figure 2 could not be computed: {figure.message}</p>}
-        {figure.state === 'done' && (
-          <>
-            <CorrelationBars layers={figure.layers} series={figure.series} />
-            <p className="small">
-              {figure.models[0].name} vs {figure.models[1].name}: posterior means of each latent layer; each unit paired with its best-correlated unit in the other model.
+        {fig.pair && !shown && fig.live.state !== 'failed' && <p className="slide-wait">{fig.live.state === 'computing' ? fig.live.step : 'Loading the figure…'}</p>}
+        {fig.live.state === 'failed' && !shown && <p role="alert">Figure 2 could not be computed: {fig.live.message}</p>}
+        {fig.pair && shown && (
+          <div data-testid="figure2" data-source={shown.source}>
+            <LayerCurves series={shown.series} measure="correlation" {...CHART} />
+            <LayerCurves series={shown.series} measure="cka" {...CHART} />
+            <Legend figure={shown} />
+            <p className="small muted figure2-caption">
+              {fig.pair[0].name} vs {fig.pair[1].name}; b: residual block, z: posterior mean;{' '}
+              {shown.source === 'file'
+                ? `${shown.series[0]!.count} test images of each dataset (npm run figure2).`
+                : `${shown.series[0]!.count} test images of each dataset, computed live in this browser in ${Math.round(shown.seconds)} s.`}{' '}
+              {fig.live.state === 'computing' ? (
+                <span role="status">{fig.live.step}</span>
+              ) : fig.live.state === 'failed' ? (
+                <span role="alert">Live figure failed: {fig.live.message}</span>
+              ) : (
+                fig.live.state === 'idle' && (
+                  <button type="button" className="figure2-live" onClick={fig.computeLive} data-testid="figure2-live">
+                    Recompute live ({LIVE_IMAGES} images)
+                  </button>
+                )
+              )}
+              {fig.fileProblem && <span> ({fig.fileProblem})</span>}
             </p>
-          </>
+          </div>
         )}
       </div>
-      <div className="slide-side">
-        <h3>
-          {outSet && datasetTitle(outSet)} reconstructed by the {inSet && datasetTitle(inSet)} model
-        </h3>
-        {error && <p role="alert">{error}</p>}
-        {done.length === images.length && images.length > 0 ? (
-          <div data-testid="ood-reconstructions">
-            <ImageStrip images={images.map((i) => i.pixels)} labels={images.map(() => '')} size={52} caption={`${outSet && datasetTitle(outSet)} test images (input)`} />
-            <ImageStrip images={done.map((s) => s.reconstructions[0]!)} labels={done.map(() => '')} size={52} caption="their reconstructions (k = 0), mean of p(x|z)" />
-          </div>
+      <div className="slide-side figure2-side">
+        <h3>The paper</h3>
+        <p className="small">Early layers correlate strongly between the two models; the correlation drops with depth. So low-level features carry little information for OOD detection.</p>
+        <h3>These two models</h3>
+        {reading ? (
+          <ul className="small figure2-reading" data-testid="figure2-reading">
+            {reading.sentences.map((s) => (
+              <li key={s}>{s}</li>
+            ))}
+          </ul>
         ) : (
-          <p className="slide-wait">Reconstructing…</p>
+          <p className="small slide-wait">…</p>
         )}
-        <p>A model that has never seen a digit, asked to reconstruct digits: the sharper the result, the more generic its lowest layer&apos;s code.</p>
       </div>
     </div>
   );
