@@ -1,12 +1,14 @@
 /**
  * <model>/eval/REPORT.md, generated from the eval files present and the model card:
- * metrics for every score and OOD set beside the paper's, the train-vs-test check, and mean
- * bits/dim of every bound (the paper's Table 1).
+ * metrics for every score and OOD set beside the paper's, the train-vs-test check, mean
+ * bits/dim of every bound (the paper's Table 1), and the paper's Figure 2 when `npm run figure2`
+ * has compared this model with another (public/figure2.json).
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { compareEvalFiles, engineOf, validateEvalFile, type EvalFile } from '../ood/evalFile.ts';
+import { FIGURE2_FILE, validateFigure2File, type Figure2File, type Figure2Layer } from '../ood/figure2.ts';
 import { PAPER_BITS_PER_DIM, paperMetricFor } from '../ood/paperResults.ts';
 import { sortScoreNames } from '../ood/protocol.ts';
 import { writeAtomic } from './modelFiles.ts';
@@ -73,5 +75,38 @@ export async function writeReport(modelDir: string, inSet?: string): Promise<voi
     }
     lines.push('');
   }
+  if (existsSync(FIGURE2_FILE)) {
+    const figure = validateFigure2File(JSON.parse(await readFile(FIGURE2_FILE, 'utf8')), FIGURE2_FILE);
+    if (figure.models.some((m) => m.name === basename(modelDir))) lines.push(...figure2Section(figure));
+  }
   await writeAtomic(join(dir, 'REPORT.md'), lines.join('\n'));
+}
+
+/** The paper's Figure 2 as `npm run figure2` computed it: one table per set of test images, every layer bottom to top. */
+function figure2Section(f: Figure2File): string[] {
+  const [a, b] = f.models;
+  const v = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(3));
+  const lines = [
+    '## Figure 2: every layer of the inference network against the other model',
+    '',
+    'The paper (section 2, Figure 2) compares the representations of two hierarchical VAEs, one trained on FashionMNIST and one on MNIST, given the same data: "features extracted in the early layers (low-level features) correlate strongly between the two models, and ... this correlation drops as we get into later layers". It gives no numbers.',
+    '',
+    `Computed by \`${f.command}\` (${f.engine}, ${Math.round(f.seconds / 60)} min): ${a.name} (${a.config}, trained on ${a.dataset}) against ${b.name} (${b.config}, trained on ${b.dataset}), the same seeded sample of test images fed to both (seed ${f.sampleSeed}, binarised as \`npm run eval\` binarises each test set). Layers bottom to top: b2.1 is the first residual block of stage 2, z2 the posterior mean of latent 2. |r|: the best-match absolute correlation (Li et al., 2016), the mean over the units of both models of each unit's largest |r| with a unit of the other; a conv layer's units are its channels and every image position is an observation, the finer of two maps average-pooled to the coarser grid. CKA: linear CKA (Kornblith et al., 2019), one row per image, every value of the layer a column. Untrained: against a freshly initialised ${b.config} (seed ${f.untrainedSeed}, data-dependent initialisation on the sample's first 100 images). Units: per model, those in the correlation; without variance: left out of it. Active: latent units whose posterior mean varies with variance above 0.01 (Burda et al., 2016), and the |r| among those alone.`,
+    '',
+  ];
+  for (const trained of f.series.filter((s) => s.against === 'trained')) {
+    const untrained = f.series.find((s) => s.against === 'untrained' && s.dataset === trained.dataset);
+    const base = (l: Figure2Layer) => untrained?.layers.find((u) => u.name === l.name);
+    lines.push(`### ${trained.dataset} test images, ${trained.count}`, '');
+    lines.push(`| layer | \\|r\\| | CKA | \\|r\\| untrained | CKA untrained | units | without variance | active units | \\|r\\| of active units |`, '|---|---|---|---|---|---|---|---|---|');
+    for (const l of trained.layers) {
+      lines.push(
+        `| ${l.name} | ${v(l.correlation)} | ${v(l.cka)} | ${v(base(l)?.correlation)} | ${v(base(l)?.cka)} | ${l.units.join(' / ')} | ${l.constantUnits.join(' / ')} | ${
+          l.activeUnits ? l.activeUnits.join(' / ') : '–'
+        } | ${v(l.activeCorrelation)} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines;
 }
