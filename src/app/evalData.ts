@@ -118,7 +118,7 @@ export async function scoreLive(req: LiveRequest): Promise<EvalFile[]> {
     let done = 0;
     req.onProgress({ done, total, current: 'loading the model and the test images' });
     const [ready, ...sets] = await Promise.all([client.init(modelUrl(req.entry.name), req.backend), ...req.datasets.map(fetchTestSet)]);
-    const L = ready.model.numLatentLayers;
+    const L = ready.model.numStages;
     const files: EvalFile[] = [];
     for (const set of sets) {
       const indices = Array.from(sampleIndices(set.count, Math.min(req.perSet, set.count), mulberry32(LIVE_SAMPLE_SEED)));

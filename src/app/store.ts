@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import { isBackendName, type BackendChoice } from '../backend/backendNames.ts';
-import type { LowerLatents } from '../hvae/model.ts';
+import type { LowerLatents } from '../hvae/hierarchicalVae.ts';
 
 export type InvertChoice = 'auto' | 'on' | 'off';
 

@@ -9,14 +9,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { configByName } from '../hvae/config.ts';
-import { Hvae } from '../hvae/model.ts';
+import { createModel } from '../hvae/createModel.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { NoiseSource } from '../hvae/noise.ts';
 import { scoreAll } from '../hvae/bounds.ts';
 import { Trainer } from '../hvae/training.ts';
 import { GradientWorkers } from './gradientWorkers.ts';
 import { num, parseArgs, runMain, str, UsageError } from './args.ts';
 
-function forwardFlops(model: Hvae, x: tf.Tensor4D): number {
+function forwardFlops(model: HierarchicalVae, x: tf.Tensor4D): number {
   model.store.flops = 0;
   tf.tidy(() => {
     model.run(x, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(1) });
@@ -45,10 +46,10 @@ async function main(): Promise<void> {
   const backend = await initNodeBackend();
   console.log(`backend ${backend}, batch ${batch}, ${repeats} timed repeats after one warm-up; Node ${process.version}`);
   for (const name of configs) {
-    const model = new Hvae(configByName(name), 1);
+    const model = createModel(configByName(name), 1);
     const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 1), 0.7), 'float32')) as tf.Tensor4D;
     model.initialize(x);
-    const L = model.numLatentLayers;
+    const L = model.numStages;
     const fwd = forwardFlops(model, x);
     const scoreSec = await timeIt(repeats, async () => {
       await scoreAll(model, x, { samples: 1, lowerLatents: 'mode', seed: 1 });

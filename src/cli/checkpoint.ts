@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Hvae } from '../hvae/model.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import type { Trainer } from '../hvae/training.ts';
 import { decodeTensors, encodeTensors, type WeightSpec } from '../hvae/weightsIo.ts';
 import { loadModelDir, saveModelDir, writeAtomic } from './modelFiles.ts';
@@ -65,7 +65,7 @@ export function savedSettings(raw: Record<string, unknown>): Record<string, unkn
 }
 
 /** Loads the newest complete checkpoint; the caller builds the Trainer with `restoreTrainer`. */
-export async function loadCheckpoint(runDir: string): Promise<{ model: Hvae; loop: LoopState; settings: Record<string, unknown>; dir: string }> {
+export async function loadCheckpoint(runDir: string): Promise<{ model: HierarchicalVae; loop: LoopState; settings: Record<string, unknown>; dir: string }> {
   const dir = existsSync(join(runDir, CKPT, 'state.json')) ? join(runDir, CKPT) : join(runDir, CKPT_NEW);
   const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as StateFile;
   const { model } = await loadModelDir(dir);

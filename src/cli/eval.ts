@@ -15,7 +15,7 @@ import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { scoreImages, type Scores } from '../hvae/bounds.ts';
-import type { Hvae } from '../hvae/model.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { binarize, binarizationSeed } from '../data/binarize.ts';
 import { loadDataset } from '../data/nodeFiles.ts';
 import { DATASET_NAMES } from '../data/datasets.ts';
@@ -35,7 +35,7 @@ interface Partial {
 }
 
 async function scoreSplit(
-  model: Hvae,
+  model: HierarchicalVae,
   modelName: string,
   dir: string,
   dataset: string,
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const trainN = num(a, 'train-n', n);
   const backend = await initNodeBackend();
   const { model, json } = await loadModelDir(modelDir);
-  const L = model.numLatentLayers;
+  const L = model.numStages;
   const ks = str(a, 'k', Array.from({ length: L + 1 }, (_, k) => k).join(','))
     .split(',')
     .map(Number);

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initNodeBackend } from '../backend/node.ts';
 import { validateConfig } from '../hvae/config.ts';
 import { imagesToTensor } from '../hvae/bounds.ts';
-import { Hvae } from '../hvae/model.ts';
+import { createModel } from '../hvae/createModel.ts';
 import { setFlatWeights, shardGradients } from '../hvae/training.ts';
 import type { ShardRequest } from './gradientWorkers.ts';
 
@@ -14,7 +14,7 @@ const port = parentPort;
 if (!port) throw new Error('gradientWorker.ts runs as a worker thread');
 
 await initNodeBackend();
-const model = new Hvae(validateConfig(workerData.config), 0);
+const model = createModel(validateConfig(workerData.config), 0);
 port.postMessage({ ready: true });
 
 port.on('message', (m: ShardRequest) => {

@@ -5,8 +5,8 @@
  * mean (Trainer.stepSharded).
  */
 import { Worker } from 'node:worker_threads';
-import type { HvaeConfig } from '../hvae/config.ts';
-import type { Hvae } from '../hvae/model.ts';
+import type { ModelConfig } from '../hvae/config.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { flatWeights, stepNoiseSeed, type FreeBitsPer, type ShardGradients } from '../hvae/training.ts';
 
 export interface ShardRequest {
@@ -33,7 +33,7 @@ class GradientThread {
     worker.on('exit', (code) => this.settle(new Error(`gradient thread exited (code ${code})`)));
   }
 
-  static start(config: HvaeConfig): Promise<GradientThread> {
+  static start(config: ModelConfig): Promise<GradientThread> {
     // The thread registers the TypeScript loader itself: a worker started from the tests does not
     // inherit the CLI's `--import tsx`.
     const entry = JSON.stringify(new URL('./gradientWorker.ts', import.meta.url).href);
@@ -71,7 +71,7 @@ export class GradientWorkers {
   private constructor(private readonly threads: GradientThread[]) {}
 
   /** Starts `count` threads for models of this configuration. */
-  static async start(config: HvaeConfig, count: number): Promise<GradientWorkers> {
+  static async start(config: ModelConfig, count: number): Promise<GradientWorkers> {
     return new GradientWorkers(await Promise.all(Array.from({ length: count }, () => GradientThread.start(config))));
   }
 
@@ -83,7 +83,7 @@ export class GradientWorkers {
    * Starts the shards 1..count of a batch (`shards[i]` is shard i + 1) on the threads with the
    * model's current weights; resolves with their gradients.
    */
-  compute(model: Hvae, shards: Float32Array[], step: { seed: number; index: number; beta: number; freeBits: number; freeBitsPer: FreeBitsPer }): Promise<ShardGradients[]> {
+  compute(model: HierarchicalVae, shards: Float32Array[], step: { seed: number; index: number; beta: number; freeBits: number; freeBitsPer: FreeBitsPer }): Promise<ShardGradients[]> {
     if (shards.length !== this.threads.length) throw new Error(`${shards.length} shards for ${this.threads.length} gradient threads`);
     const weights = flatWeights(model);
     return Promise.all(

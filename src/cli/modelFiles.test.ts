@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { scoreAll } from '../hvae/bounds.ts';
 import { TINY_GREY } from '../hvae/config.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { Hvae } from '../hvae/model.ts';
 import { packModelFile } from '../hvae/modelFile.ts';
 import { serializeModel } from '../hvae/weightsIo.ts';
@@ -29,7 +30,7 @@ describe('model files on disk: a folder or one exported .hvae file', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const elbo = async (m: Hvae) => Array.from((await scoreAll(m, x, { samples: 1, lowerLatents: 'mode', seed: 3 })).bounds[0]!);
+  const elbo = async (m: HierarchicalVae) => Array.from((await scoreAll(m, x, { samples: 1, lowerLatents: 'mode', seed: 3 })).bounds[0]!);
 
   it('loadModel reads a folder and a .hvae file to the same model', async () => {
     const a = await loadModel(join(dir, 'folder'));

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { Hvae } from '../hvae/model.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { unpackModelFile } from '../hvae/modelFile.ts';
 import { WEIGHTS_FILE, WeightsError, deserializeModel, parseModelJson, serializeModel, type ModelJson } from '../hvae/weightsIo.ts';
 
@@ -14,14 +14,14 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
   await rename(tmp, path);
 }
 
-export async function saveModelDir(dir: string, model: Hvae, meta: Record<string, unknown>): Promise<void> {
+export async function saveModelDir(dir: string, model: HierarchicalVae, meta: Record<string, unknown>): Promise<void> {
   await mkdir(dir, { recursive: true });
   const { json, weights } = await serializeModel(model, meta);
   await writeAtomic(join(dir, WEIGHTS_FILE), new Uint8Array(weights));
   await writeAtomic(join(dir, 'model.json'), JSON.stringify(json, null, 1));
 }
 
-export async function loadModelDir(dir: string): Promise<{ model: Hvae; json: ModelJson }> {
+export async function loadModelDir(dir: string): Promise<{ model: HierarchicalVae; json: ModelJson }> {
   let text: string;
   try {
     text = await readFile(join(dir, 'model.json'), 'utf8');
@@ -53,7 +53,7 @@ async function readModelFile(path: string): Promise<{ json: ModelJson; weights: 
 }
 
 /** A model from a folder or from one exported .hvae file. */
-export async function loadModel(path: string): Promise<{ model: Hvae; json: ModelJson }> {
+export async function loadModel(path: string): Promise<{ model: HierarchicalVae; json: ModelJson }> {
   if (await isDirectory(path)) return loadModelDir(path);
   const { json, weights } = await readModelFile(path);
   return { model: deserializeModel(json, weights), json };

@@ -18,7 +18,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { configByName } from '../hvae/config.ts';
 import { imagesToTensor } from '../hvae/bounds.ts';
-import { Hvae, type LowerLatents } from '../hvae/model.ts';
+import type { LowerLatents } from '../hvae/hierarchicalVae.ts';
+import { createModel } from '../hvae/createModel.ts';
 import { NoiseSource } from '../hvae/noise.ts';
 import { shardGradients } from '../hvae/training.ts';
 import { encodeTensors } from '../hvae/weightsIo.ts';
@@ -41,7 +42,7 @@ const GRAD_N = 2;
  * ones. Between them they cover every kind of layer: sub-pixel and tied transposed up-sampling,
  * gated blocks, projection and parameter-free shortcuts, conv and dense latents.
  */
-const GRADIENT_CONFIGS = ['tiny-grey', 'small-grey-ref', 'small-grey-paper'];
+const GRADIENT_CONFIGS = ['tiny-grey', 'small-grey-ref', 'small-grey-paper', 'biva-tiny-grey'];
 
 /** Replays NoiseSource's draws and keeps a copy of each, in order. */
 class RecordingNoise extends NoiseSource {
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const out = a.positional[0];
   if (!out) throw new Error('usage: parityFixture.ts <out folder> [--configs a,b] [--n 8]');
-  const names = str(a, 'configs', 'tiny-grey,small-grey-ref,small-grey,small-grey-paper,paper-grey').split(',');
+  const names = str(a, 'configs', 'tiny-grey,small-grey-ref,small-grey,small-grey-paper,paper-grey,biva-tiny-grey,biva-small-grey').split(',');
   const n = num(a, 'n', 8);
   await initNodeBackend();
   const test = await loadDataset('fashionmnist', 'test');
@@ -65,10 +66,10 @@ async function main(): Promise<void> {
   const images = binarize(test.images.subarray(0, n * D), binarizationSeed('fashionmnist', 'test'));
   const index: Record<string, unknown> = {};
   for (const name of names) {
-    const model = SHIPPED[name] ? (await loadModelDir(SHIPPED[name]!)).model : new Hvae(configByName(name), 5);
+    const model = SHIPPED[name] ? (await loadModelDir(SHIPPED[name]!)).model : createModel(configByName(name), 5);
     const x = imagesToTensor(images, n);
     if (!SHIPPED[name]) model.initialize(x, 3);
-    const L = model.numLatentLayers;
+    const L = model.numStages;
     const named: [string, tf.Tensor][] = [['x', x]];
     for (let k = 0; k <= L; k++) {
       const r = model.run(x, { k, lowerLatents: 'mode', noise: new NoiseSource(null) });

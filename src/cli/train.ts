@@ -9,7 +9,8 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initNodeBackend } from '../backend/node.ts';
 import { configByName } from '../hvae/config.ts';
-import { Hvae } from '../hvae/model.ts';
+import { createModel } from '../hvae/createModel.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { NonFiniteLossError, StepStatsMean, Trainer, scheduleAt, type FreeBitsPer, type Schedule } from '../hvae/training.ts';
 import { bitsPerDim, imagesToTensor, scoreImages } from '../hvae/bounds.ts';
 import { loadDataset } from '../data/nodeFiles.ts';
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
   const backend = await initNodeBackend();
   await mkdir(run, { recursive: true });
 
-  let model: Hvae;
+  let model: HierarchicalVae;
   let loop: LoopState;
   let settings = fresh;
   let ckptDir: string | null = null;
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     console.error(`resuming ${run} at epoch ${loop.epoch + 1}, batch ${loop.batch} (step ${loop.step})`);
   } else {
     if (hasCheckpoint(run)) throw new UsageError(`${run} already has a checkpoint: pass --resume, or --run <other folder>`);
-    model = new Hvae(configByName(settings.config), settings.seed);
+    model = createModel(configByName(settings.config), settings.seed);
     loop = { epoch: 0, batch: 0, step: 0, elapsedSeconds: 0 };
   }
 
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
     // A resumed epoch trains from here: its rate counts only these batches (elapsed_seconds has the whole run).
     const startBatch = loop.batch;
     const progress = new Progress(`epoch ${epoch + 1}/${settings.epochs}`, nBatches * B, 'img', loop.batch * B);
-    const sums = new StepStatsMean(model.numLatentLayers);
+    const sums = new StepStatsMean(model.latentNames.length);
     const t0 = Date.now();
     for (let b = loop.batch; b < nBatches; b++) {
       const batch = trainingBatch(train.images, D, order, b, batchBuf, settings.seed, epoch);

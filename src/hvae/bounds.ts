@@ -5,7 +5,7 @@
  * in nats per example; bits/dim = -L / (D ln 2).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Hvae, LowerLatents } from './model.ts';
+import type { HierarchicalVae, LowerLatents } from './hierarchicalVae.ts';
 import { NoiseSource } from './noise.ts';
 
 export interface ScoreOptions {
@@ -32,7 +32,7 @@ export interface Scores {
   bounds: Float64Array[];
   /** ratios[k][n] = LLR>k_S of example n, nats (ratios[0] is all zeros). */
   ratios: Float64Array[];
-  /** klPerLayer[i][n]: mean over samples of log q(z_{i+1}) - log p(z_{i+1}|z_{i+2}) in the ELBO pass. */
+  /** klPerLayer[j][n]: mean over samples of log q - log p of latent j (the model's latentNames) in the ELBO pass. */
   klPerLayer: Float64Array[];
   /** Mean over samples of log p(x|z_1) in the ELBO pass. */
   logPxGivenZ: Float64Array;
@@ -83,16 +83,17 @@ function logMeanExpRows(values: Float64Array, samples: number, count: number): F
  * Scores a batch x [N,H,W,C] for every k in 0..L with S importance samples. Samples are
  * processed in chunks of whole sample-replicas of the batch, so memory stays bounded for S = 1000.
  */
-export async function scoreAll(model: Hvae, x: tf.Tensor4D, opts: ScoreOptions): Promise<Scores> {
+export async function scoreAll(model: HierarchicalVae, x: tf.Tensor4D, opts: ScoreOptions): Promise<Scores> {
   const S = opts.samples;
   if (!Number.isInteger(S) || S < 1) throw new Error(`samples must be a positive integer, got ${S}`);
   const N = x.shape[0];
-  const L = model.numLatentLayers;
+  const L = model.numStages;
+  const latents = model.latentNames.length;
   const maxRows = Math.max(N, opts.maxRows ?? MAX_ROWS);
   const perChunk = Math.max(1, Math.floor(maxRows / N));
 
   const logw: Float64Array[] = Array.from({ length: L + 1 }, () => new Float64Array(S * N));
-  const kl: Float64Array[] = Array.from({ length: L }, () => new Float64Array(N));
+  const kl: Float64Array[] = Array.from({ length: latents }, () => new Float64Array(N));
   const logPx = new Float64Array(N);
   const recon: Float32Array[] | undefined = opts.reconstructions ? [] : undefined;
   const ks = new Set(opts.ks ?? Array.from({ length: L + 1 }, (_, k) => k));
@@ -119,7 +120,8 @@ export async function scoreAll(model: Hvae, x: tf.Tensor4D, opts: ScoreOptions):
       out.forEach((t) => t.dispose());
       const rows = reps * N;
       const lp = rowSums(data[0]!, rows);
-      const kls = data.slice(1, 1 + L - k).map((d) => rowSums(d, rows));
+      const above = model.latentStages.filter((stage) => stage > k).length;
+      const kls = data.slice(1, 1 + above).map((d) => rowSums(d, rows));
       const target = logw[k]!;
       for (let j = 0; j < rows; j++) {
         let v = lp[j]!;
@@ -132,7 +134,7 @@ export async function scoreAll(model: Hvae, x: tf.Tensor4D, opts: ScoreOptions):
           for (let j = 0; j < rows; j++) kl[i]![j % N]! += t[j]! / S;
         });
       }
-      if (recon && s0 === 0) recon.push(Float32Array.from(data[1 + L - k]!));
+      if (recon && s0 === 0) recon.push(Float32Array.from(data[1 + above]!));
     }
   }
 
@@ -151,7 +153,7 @@ export function imagesToTensor(images: Float32Array, count: number, shape: [numb
 
 /** Scores many images in batches and joins the per-example results; reports progress after each batch. */
 export async function scoreImages(
-  model: Hvae,
+  model: HierarchicalVae,
   images: Float32Array,
   count: number,
   opts: ScoreOptions,
@@ -159,7 +161,7 @@ export async function scoreImages(
   onProgress?: (done: number) => void,
 ): Promise<Scores> {
   const D = model.dims;
-  const L = model.numLatentLayers;
+  const L = model.numStages;
   const parts: Scores[] = [];
   for (let i = 0; i < count; i += batchSize) {
     const n = Math.min(batchSize, count - i);
@@ -187,7 +189,7 @@ export async function scoreImages(
     samples: opts.samples,
     bounds: Array.from({ length: L + 1 }, (_, k) => join((s) => s.bounds[k]!)),
     ratios: Array.from({ length: L + 1 }, (_, k) => join((s) => s.ratios[k]!)),
-    klPerLayer: Array.from({ length: L }, (_, i) => join((s) => s.klPerLayer[i]!)),
+    klPerLayer: model.latentNames.map((_, i) => join((s) => s.klPerLayer[i]!)),
     logPxGivenZ: join((s) => s.logPxGivenZ),
   };
   return result;

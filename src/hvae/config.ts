@@ -1,9 +1,10 @@
 import configsJson from './configs.json';
 
 /**
- * Architectures as data. A bottom-up hierarchical VAE is a list of stages, bottom (next to x)
- * first; each stage is a deterministic transformation (residual blocks) followed by one
- * Gaussian latent layer. Generation runs the same stages top-down with the blocks reversed.
+ * Architectures as data. Both models are a list of stages, bottom (next to x) first; each stage is
+ * a deterministic transformation (residual blocks) followed by its latent layer: one Gaussian
+ * latent in the bottom-up HVAE, a bottom-up and a top-down half in BIVA (one latent at its top).
+ * Generation runs the same stages top-down with the blocks reversed.
  */
 
 export interface BlockConfig {
@@ -23,12 +24,19 @@ export interface StageConfig {
   latent: LatentConfig;
 }
 
-export interface HvaeConfig {
+interface CommonConfig {
   name: string;
   /** Height, width, channels of x. */
   inputShape: [number, number, number];
   likelihood: 'bernoulli';
   stages: StageConfig[];
+  /** Gated residual blocks (see ResBlock). */
+  gated?: boolean;
+}
+
+export interface HvaeConfig extends CommonConfig {
+  /** Absent in model files written before BIVA existed. */
+  model?: 'hvae';
   /** Skip connections z_i -> z_{i+2} (via the deterministic features of the stage below/above). */
   skip: boolean;
   /**
@@ -37,8 +45,6 @@ export interface HvaeConfig {
    * (and in models saved before this option) only a stage's first block takes them.
    */
   skipEveryBlock?: boolean;
-  /** Gated residual blocks (see ResBlock), an option of the paper's code (off in its published runs). */
-  gated?: boolean;
   /**
    * The block conventions of the paper's code (oodd/layers/deterministic/residual.py,
    * stochastic.py): shortcuts without parameters (3x3 average pooling to down-sample, zero
@@ -53,6 +59,17 @@ export interface HvaeConfig {
 }
 
 /**
+ * BIVA (Maaloe et al., 2019; ../shared/paper/biva.md): every stage below the top has a bottom-up and
+ * a top-down latent of the stage's latent shape, and skips enter every block of all three paths
+ * through a convolution that is never dropped.
+ */
+export interface BivaConfig extends CommonConfig {
+  model: 'biva';
+}
+
+export type ModelConfig = HvaeConfig | BivaConfig;
+
+/**
  * The named configurations are data in configs.json, which the PyTorch engine (pytorch/) reads
  * too: one source of truth for both engines.
  *   paper-grey        the paper's grey-scale HVAE: 64 channels, kernels 5-3-3, strides 2-2-1 in
@@ -65,29 +82,33 @@ export interface HvaeConfig {
  *                     every block and referenceBlocks (571,426 parameters, as that code counts)
  *   small2-grey       small-grey with two blocks per stage
  *   tiny-grey         every code path with little compute, for tests
+ *   biva-small-grey   BIVA with the HVAE's spatial z1 (14x14x8) and strides 2-2, the depth and
+ *                     dense ladder of the BIVA authors' binarised-MNIST model (40-32-24-16-8),
+ *                     32 channels (biva.md section 5.1)
+ *   biva-tiny-grey    every BIVA code path with little compute, for tests
  */
-export const CONFIGS: Record<string, HvaeConfig> = Object.fromEntries(
+export const CONFIGS: Record<string, ModelConfig> = Object.fromEntries(
   (configsJson as unknown[]).map((raw) => {
     const c = validateConfig(raw);
     return [c.name, c];
   }),
 );
 
-export const TINY_GREY: HvaeConfig = configByName('tiny-grey');
+export const TINY_GREY = configByName('tiny-grey') as HvaeConfig;
 
-export function configByName(name: string): HvaeConfig {
+export function configByName(name: string): ModelConfig {
   const c = CONFIGS[name];
   if (!c) throw new Error(`Unknown config "${name}". Known: ${Object.keys(CONFIGS).join(', ')}`);
   return c;
 }
 
 /** Checks a config read from a file; returns it typed or throws with the first problem found. */
-export function validateConfig(raw: unknown): HvaeConfig {
+export function validateConfig(raw: unknown): ModelConfig {
   const fail = (why: string): never => {
     throw new Error(`Invalid model config: ${why}`);
   };
   if (typeof raw !== 'object' || raw === null) return fail('not an object');
-  const c = raw as Partial<HvaeConfig>;
+  const c = raw as Partial<HvaeConfig> | Partial<BivaConfig>;
   if (typeof c.name !== 'string') fail('name missing');
   if (!Array.isArray(c.inputShape) || c.inputShape.length !== 3 || !c.inputShape.every((d) => Number.isInteger(d) && d > 0))
     fail('inputShape must be [height, width, channels]');
@@ -101,6 +122,15 @@ export function validateConfig(raw: unknown): HvaeConfig {
     const l = s.latent;
     if (!l || (l.kind !== 'conv' && l.kind !== 'dense')) fail(`stage ${i} latent kind`);
   }
-  for (const flag of ['skipEveryBlock', 'gated', 'referenceBlocks'] as const) if (c[flag] !== undefined && typeof c[flag] !== 'boolean') fail(`${flag} must be true or false`);
-  return { ...c, skip: c.skip !== false } as HvaeConfig;
+  if (c.gated !== undefined && typeof c.gated !== 'boolean') fail('gated must be true or false');
+  if (c.model === 'biva') {
+    if ((c.stages ?? []).length < 2) fail('BIVA needs at least two stages');
+    // BIVA's skips are part of the model: a switch that turns them off or drops some has no place.
+    for (const flag of ['skip', 'skipEveryBlock', 'referenceBlocks']) if (flag in c) fail(`${flag} is an HVAE option; BIVA always takes every skip`);
+    return c as BivaConfig;
+  }
+  if (c.model !== undefined && c.model !== 'hvae') fail(`unknown model kind ${String(c.model)}`);
+  const h = c as Partial<HvaeConfig>;
+  for (const flag of ['skipEveryBlock', 'referenceBlocks'] as const) if (h[flag] !== undefined && typeof h[flag] !== 'boolean') fail(`${flag} must be true or false`);
+  return { ...h, skip: h.skip !== false } as HvaeConfig;
 }

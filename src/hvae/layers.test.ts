@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { ParamStore, ResBlock, WnConv, type BlockStyle } from './layers.ts';
-import { configByName } from './config.ts';
+import { configByName, type HvaeConfig } from './config.ts';
 import { Hvae } from './model.ts';
 
 const REFERENCE: BlockStyle = { gated: false, reference: true, plain: false };
@@ -84,13 +84,13 @@ describe('reference blocks (the paper code conventions)', () => {
   });
 
   it('give small-grey-ref the parameter count of the paper code with its settings (571,426)', () => {
-    const model = new Hvae(configByName('small-grey-ref'), 1);
+    const model = new Hvae(configByName('small-grey-ref') as HvaeConfig, 1);
     expect(model.numParams()).toBe(571426);
     model.dispose();
   });
 
   it('drop a skip whose shape already matches and keep the resampled ones', () => {
-    const model = new Hvae(configByName('small-grey-ref'), 1);
+    const model = new Hvae(configByName('small-grey-ref') as HvaeConfig, 1);
     const names = new Set(model.store.vars.keys());
     // Inference: every stage's input has the stage below's size, so no skip survives.
     for (const n of names) if (n.includes('/q/')) expect(n, n).not.toContain('/aux/');

@@ -64,7 +64,7 @@ describe('model options of the paper code: skips into every block, gated blocks'
 
   it('a config file with a non-boolean option is refused', () => {
     expect(() => validateConfig({ ...TWO_BLOCKS, gated: 'yes' })).toThrow(/gated must be true or false/);
-    expect(validateConfig({ ...TWO_BLOCKS, skipEveryBlock: true }).skipEveryBlock).toBe(true);
+    expect((validateConfig({ ...TWO_BLOCKS, skipEveryBlock: true }) as HvaeConfig).skipEveryBlock).toBe(true);
   });
 });
 
@@ -75,14 +75,14 @@ describe('replicas: the deterministic encoder runs once per image', () => {
     const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 9), 0.7), 'float32')) as tf.Tensor4D;
     model.initialize(x);
     for (const lowerLatents of ['mode', 'sample'] as const) {
-      for (let k = 0; k <= model.numLatentLayers; k++) {
+      for (let k = 0; k <= model.numStages; k++) {
         const [tiled, replicated] = tf.tidy(() => [
           model.run(tf.tile(x, [3, 1, 1, 1]) as tf.Tensor4D, { k, lowerLatents, noise: new NoiseSource(5) }).logWeight.arraySync(),
           model.run(x, { k, lowerLatents, noise: new NoiseSource(5), replicas: 3 }).logWeight.arraySync(),
         ]);
         expect(replicated).toHaveLength(6);
         // Different samples per copy: otherwise the comparison would not see a wrong order.
-        if (k < model.numLatentLayers || lowerLatents === 'sample') expect(Math.abs(tiled[0]! - tiled[2]!)).toBeGreaterThan(1e-3);
+        if (k < model.numStages || lowerLatents === 'sample') expect(Math.abs(tiled[0]! - tiled[2]!)).toBeGreaterThan(1e-3);
         replicated.forEach((v, i) => expect(v, `k=${k} ${lowerLatents} row ${i}`).toBeCloseTo(tiled[i]!, 3));
       }
     }

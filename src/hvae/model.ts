@@ -8,94 +8,13 @@
  * exactly as the L>k bound prescribes (Appendix D).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { HvaeConfig, LatentConfig } from './config.ts';
-import { ParamStore, ResBlock, WnConv, WnDense, resampledShape, type Shape3 } from './layers.ts';
-import {
-  bernoulliLogDensity,
-  gaussianLogDensity,
-  softplusStd,
-  standardNormalLogDensity,
-  sumPerExample,
-  type Gaussian,
-} from './likelihoods.ts';
+import type { HvaeConfig } from './config.ts';
+import { ParamStore, ResBlock, WnConv, resampledShape, type Shape3 } from './layers.ts';
+import { bernoulliLogDensity, gaussianLogDensity, standardNormalLogDensity, sumPerExample, type Gaussian } from './likelihoods.ts';
+import type { HierarchicalVae, LowerLatents, PassOptions, PassResult } from './hierarchicalVae.ts';
 import { NoiseSource } from './noise.ts';
-import type { InferenceRepresentations, LayerRepresentation } from './representations.ts';
-
-/** How the latents below z_{k+1} are generated: the conditional prior's mean (paper's code) or a sample. */
-export type LowerLatents = 'mode' | 'sample';
-
-export interface PassOptions {
-  /** Number of lowest latents taken from the conditional prior (0 = ELBO). */
-  k: number;
-  lowerLatents: LowerLatents;
-  noise: NoiseSource;
-  /**
-   * Score x as this many stacked copies (default 1), as if x had been tiled: the encoder below
-   * the first sampled latent is deterministic, so it runs once per image, not once per copy.
-   */
-  replicas?: number;
-}
-
-export interface PassResult {
-  /** Logits of p(x | z_1). */
-  logits: tf.Tensor4D;
-  logPxGivenZ: tf.Tensor1D;
-  /** log q(z_i|.) - log p(z_i|z_{i+1}) at the sample, per example; null for i <= k. Index 0 is z_1. */
-  kl: (tf.Tensor1D | null)[];
-  /** The same terms before the per-example sums: per pixel, and per latent element. */
-  logPxElements: tf.Tensor;
-  klElements: (tf.Tensor | null)[];
-  /** log p(x|z_1) - sum over i > k of kl_i: the integrand of L>k. */
-  logWeight: tf.Tensor1D;
-  /** The latents that generation used, bottom first (for inspection). */
-  latents: tf.Tensor[];
-}
-
-const HEAD_INIT_SCALE = 0.1;
-
-/**
- * A Gaussian latent layer's head: features -> (mean, std) of a conv map or a dense vector.
- * Initialised with a small output scale so that every q and p starts close to N(0, I) per
- * example, not only on average over the batch: the KL terms then start near zero. Reference
- * heads (HvaeConfig.referenceBlocks) see ReLU(features) and start at unit scale instead.
- */
-class GaussianHead {
-  private readonly conv: WnConv | null;
-  private readonly dense: WnDense | null;
-
-  constructor(store: ParamStore, name: string, from: Shape3, readonly latent: LatentConfig, private readonly reference = false) {
-    const scale = reference ? 1 : HEAD_INIT_SCALE;
-    if (latent.kind === 'conv') {
-      this.conv = new WnConv(store, name, from[2], 2 * latent.channels, latent.kernel, 1, 'down', scale);
-      this.dense = null;
-    } else {
-      this.conv = null;
-      this.dense = new WnDense(store, name, from[0] * from[1] * from[2], 2 * latent.units, scale);
-    }
-  }
-
-  apply(features: tf.Tensor4D): Gaussian {
-    const h = this.reference ? tf.relu(features) : features;
-    const params = this.conv ? this.conv.apply(h) : this.dense!.apply(tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D);
-    const [mean, stdLogits] = tf.split(params, 2, -1) as [tf.Tensor, tf.Tensor];
-    return { mean, std: softplusStd(stdLogits) };
-  }
-}
-
-/** Maps a latent sample to a feature map: conv latents already are one; dense ones get a dense layer. */
-class LatentToMap {
-  private readonly dense: WnDense | null;
-
-  constructor(store: ParamStore, name: string, latent: LatentConfig, readonly mapShape: Shape3) {
-    this.dense = latent.kind === 'dense' ? new WnDense(store, name, latent.units, mapShape[0] * mapShape[1] * mapShape[2]) : null;
-  }
-
-  apply(z: tf.Tensor): tf.Tensor4D {
-    if (!this.dense) return z as tf.Tensor4D;
-    const m = this.dense.apply(z as tf.Tensor2D);
-    return tf.reshape(m, [z.shape[0]!, ...this.mapShape]) as tf.Tensor4D;
-  }
-}
+import type { LayerRepresentation } from './representations.ts';
+import { GaussianHead, LatentToMap, skipSource } from './stageParts.ts';
 
 interface Stage {
   qBlocks: ResBlock[];
@@ -109,19 +28,21 @@ interface Stage {
   latentShape: number[];
 }
 
-export class Hvae implements InferenceRepresentations {
+export class Hvae implements HierarchicalVae {
   readonly store: ParamStore;
   readonly stages: Stage[];
   private readonly output: WnConv;
-  readonly numLatentLayers: number;
-  /** Number of pixels D, for bits per dimension. */
+  readonly numStages: number;
   readonly dims: number;
+  readonly latentNames: string[];
+  readonly latentStages: number[];
+  readonly latentShapes: number[][];
 
   constructor(readonly config: HvaeConfig, seed = 0) {
     this.store = new ParamStore(seed);
     const store = this.store;
     const L = config.stages.length;
-    this.numLatentLayers = L;
+    this.numStages = L;
     this.dims = config.inputShape[0] * config.inputShape[1] * config.inputShape[2];
 
     // Inference shapes, bottom-up.
@@ -194,6 +115,9 @@ export class Hvae implements InferenceRepresentations {
       throw new Error(`Generative path ends at ${d0[0]}x${d0[1]}, input is ${config.inputShape[0]}x${config.inputShape[1]}`);
     this.output = new WnConv(store, 'output', d0[2], config.inputShape[2], 3);
     this.stages = stages;
+    this.latentNames = stages.map((_, i) => `z${i + 1}`);
+    this.latentStages = stages.map((_, i) => i + 1);
+    this.latentShapes = zShapes;
   }
 
   numParams(): number {
@@ -207,7 +131,7 @@ export class Hvae implements InferenceRepresentations {
   run(x: tf.Tensor4D, opts: PassOptions): PassResult {
     const { k, lowerLatents, noise } = opts;
     const reps = opts.replicas ?? 1;
-    const L = this.numLatentLayers;
+    const L = this.numStages;
     if (!Number.isInteger(k) || k < 0 || k > L) throw new Error(`k must be an integer in 0..${L}, got ${k}`);
     if (!Number.isInteger(reps) || reps < 1) throw new Error(`replicas must be a positive integer, got ${reps}`);
     const tile = <T extends tf.Tensor>(t: T): T => (reps === 1 ? t : (tf.tile(t, [reps, ...t.shape.slice(1).map(() => 1)]) as T));
@@ -256,7 +180,7 @@ export class Hvae implements InferenceRepresentations {
    * prior is N(0, I). Returns the logits of p(x|z_1), the latents and each layer's prior.
    */
   private generate(batch: number, pick: (i: number, prior: Gaussian) => tf.Tensor): { logits: tf.Tensor4D; latents: tf.Tensor[]; priors: Gaussian[] } {
-    const L = this.numLatentLayers;
+    const L = this.numStages;
     const latents: tf.Tensor[] = new Array<tf.Tensor>(L);
     const priors: Gaussian[] = new Array<Gaussian>(L);
     let d: tf.Tensor4D | null = null;
@@ -283,7 +207,7 @@ export class Hvae implements InferenceRepresentations {
 
   /** log p(z_i | z_{i+1}) element by element, or log N(z_L; 0, I) at the top. */
   private logPrior(i: number, z: tf.Tensor, prior: Gaussian): tf.Tensor {
-    return i === this.numLatentLayers - 1 ? standardNormalLogDensity(z) : gaussianLogDensity(z, prior);
+    return i === this.numStages - 1 ? standardNormalLogDensity(z) : gaussianLogDensity(z, prior);
   }
 
   /**
@@ -313,7 +237,7 @@ export class Hvae implements InferenceRepresentations {
   samplePrior(n: number, noise: NoiseSource, lowerLatents: LowerLatents = 'sample'): tf.Tensor4D {
     return tf.tidy(() => {
       const g = this.generate(n, (i, prior) =>
-        lowerLatents === 'mode' && i < this.numLatentLayers - 1
+        lowerLatents === 'mode' && i < this.numStages - 1
           ? prior.mean
           : tf.add(prior.mean, tf.mul(prior.std, noise.normal(prior.mean.shape))),
       );
@@ -349,14 +273,4 @@ export class Hvae implements InferenceRepresentations {
   dispose(): void {
     this.store.dispose();
   }
-}
-
-/**
- * The skip input of generative block j from the outputs of the stage above's blocks: block j's
- * (the paper's code), or the stage above's last output into block 0 only.
- */
-function skipSource<T>(aboveOuts: T[], j: number, everyBlock: boolean): T | null {
-  if (aboveOuts.length === 0) return null;
-  if (everyBlock) return aboveOuts[Math.min(j, aboveOuts.length - 1)]!;
-  return j === 0 ? aboveOuts[aboveOuts.length - 1]! : null;
 }

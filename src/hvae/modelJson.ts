@@ -3,7 +3,7 @@
  * float32 weight shard. The page's main thread validates imported files with these before any
  * worker builds the model. Every way a file can be wrong gets its own message.
  */
-import { validateConfig, type HvaeConfig } from './config.ts';
+import { validateConfig, type ModelConfig } from './config.ts';
 
 export const MODEL_FORMAT = 'hvae-ood/1';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -16,7 +16,7 @@ export interface WeightSpec {
 
 export interface ModelJson {
   format: typeof MODEL_FORMAT;
-  config: HvaeConfig;
+  config: ModelConfig;
   /** Free-form facts about how the weights were made (dataset, epochs, ...). */
   meta: Record<string, unknown>;
   weightsManifest: { paths: string[]; weights: WeightSpec[] }[];

@@ -14,7 +14,7 @@
  * bits per layer, each shard applies the floor to its own mean KL, a slightly different loss).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Hvae } from './model.ts';
+import type { HierarchicalVae } from './hierarchicalVae.ts';
 import { NoiseSource } from './noise.ts';
 
 export type FreeBitsPer = 'element' | 'layer';
@@ -103,8 +103,9 @@ export function stepNoiseSeed(seed: number, stepIndex: number, shard: number): n
 }
 
 /** The loss of a batch, its gradients with respect to every variable of the model, and the step statistics. */
-function lossAndGradients(model: Hvae, x: tf.Tensor4D, beta: number, freeBits: number, freeBitsPer: FreeBitsPer, noise: NoiseSource): PendingStep {
-  const L = model.numLatentLayers;
+function lossAndGradients(model: HierarchicalVae, x: tf.Tensor4D, beta: number, freeBits: number, freeBitsPer: FreeBitsPer, noise: NoiseSource): PendingStep {
+  // 'layer' free bits share lambda among all latents (BIVA: 2L - 1 of them).
+  const L = model.latentNames.length;
   return tf.tidy(() => {
     let statsT: tf.Tensor | null = null;
     const { value, grads } = tf.variableGrads(() => {
@@ -128,7 +129,7 @@ function lossAndGradients(model: Hvae, x: tf.Tensor4D, beta: number, freeBits: n
 }
 
 /** A shard's gradients, read back for the thread that applies the step. */
-export function shardGradients(model: Hvae, x: tf.Tensor4D, beta: number, freeBits: number, freeBitsPer: FreeBitsPer, noiseSeed: number): ShardGradients {
+export function shardGradients(model: HierarchicalVae, x: tf.Tensor4D, beta: number, freeBits: number, freeBitsPer: FreeBitsPer, noiseSeed: number): ShardGradients {
   const p = lossAndGradients(model, x, beta, freeBits, freeBitsPer, new NoiseSource(noiseSeed));
   const flat = tf.tidy(() => tf.concat([...model.store.vars.values()].map((v) => (p.grads[v.name] ? tf.reshape(p.grads[v.name]!, [-1]) : tf.zeros([v.size])))));
   // A copy the caller owns (it may transfer its buffer to another thread).
@@ -138,12 +139,12 @@ export function shardGradients(model: Hvae, x: tf.Tensor4D, beta: number, freeBi
 }
 
 /** The model's weights, flat in the order of its variables: what a shard's thread needs to compute its gradients. */
-export function flatWeights(model: Hvae): Float32Array {
+export function flatWeights(model: HierarchicalVae): Float32Array {
   return tf.tidy(() => tf.concat([...model.store.vars.values()].map((v) => tf.reshape(v, [-1]))).dataSync() as Float32Array);
 }
 
 /** Sets the model's weights from flatWeights' layout; throws if the sizes differ. */
-export function setFlatWeights(model: Hvae, flat: Float32Array): void {
+export function setFlatWeights(model: HierarchicalVae, flat: Float32Array): void {
   let offset = 0;
   for (const v of model.store.vars.values()) {
     if (offset + v.size > flat.length) throw new Error(`flat weights hold ${flat.length} values, the model needs more`);
@@ -160,7 +161,7 @@ export class Trainer {
   /** EMA shadows, same names as the model's variables. */
   readonly ema: Map<string, tf.Variable> | null;
 
-  constructor(readonly model: Hvae, readonly opts: TrainerOptions, startStep = 0) {
+  constructor(readonly model: HierarchicalVae, readonly opts: TrainerOptions, startStep = 0) {
     this.optimizer = tf.train.adam(opts.learningRate, 0.9, 0.999, opts.adamEpsilon);
     this.stepIndex = startStep;
     this.ema =
@@ -238,7 +239,7 @@ export class Trainer {
 
   /** Applies gradients whose loss and norm have been read, unless either is not finite; disposes the gradients. */
   private apply(grads: tf.NamedTensorMap, loss: number, gradNorm: number, statVals: number[]): StepStats {
-    const L = this.model.numLatentLayers;
+    const L = this.model.latentNames.length;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
       tf.dispose(grads);
       throw new NonFiniteLossError(`loss is ${loss}, gradient norm ${gradNorm}`);
@@ -305,8 +306,8 @@ export class StepStatsMean {
   private logPx = 0;
   private readonly kl: number[];
 
-  constructor(numLatentLayers: number) {
-    this.kl = new Array<number>(numLatentLayers).fill(0);
+  constructor(numLatents: number) {
+    this.kl = new Array<number>(numLatents).fill(0);
   }
 
   add(s: StepStats): void {

@@ -3,17 +3,17 @@
  * good epoch, and restores it when the loss turns NaN or infinite.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Hvae } from './model.ts';
+import type { HierarchicalVae } from './hierarchicalVae.ts';
 
 export class WeightSnapshot {
   private constructor(private readonly values: Map<string, tf.Tensor>) {}
 
-  static of(model: Hvae): WeightSnapshot {
+  static of(model: HierarchicalVae): WeightSnapshot {
     return new WeightSnapshot(new Map([...model.store.vars].map(([name, v]) => [name, tf.keep(v.clone())])));
   }
 
   /** Puts the snapshot's values back into the model's variables (the snapshot stays usable). */
-  restoreInto(model: Hvae): void {
+  restoreInto(model: HierarchicalVae): void {
     for (const [name, v] of model.store.vars) {
       const saved = this.values.get(name);
       if (!saved) throw new Error(`the weight snapshot has no tensor ${name}`);

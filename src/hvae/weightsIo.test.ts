@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { TINY_GREY, configByName } from './config.ts';
+import { createModel } from './createModel.ts';
 import { Hvae } from './model.ts';
 import { scoreAll } from './bounds.ts';
 import { NoiseSource } from './noise.ts';
@@ -65,8 +66,8 @@ describe('weights io', () => {
   });
 
   it("builds and runs the paper's grey-scale configuration", () => {
-    const paper = new Hvae(configByName('paper-grey'), 1);
-    expect(paper.stages.map((s) => s.latentShape)).toEqual([[14, 14, 8], [16], [8]]);
+    const paper = createModel(configByName('paper-grey'), 1);
+    expect(paper.latentShapes).toEqual([[14, 14, 8], [16], [8]]);
     const r = tf.tidy(() => {
       const out = paper.run(x.slice(0, 2), { k: 1, lowerLatents: 'mode', noise: new NoiseSource(null) });
       return [out.logits.shape, out.logWeight.arraySync()] as const;

@@ -4,7 +4,8 @@
  * the page). Every way a file can be wrong gets its own message (see modelJson.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Hvae } from './model.ts';
+import { createModel } from './createModel.ts';
+import type { HierarchicalVae } from './hierarchicalVae.ts';
 import { MODEL_FORMAT, WEIGHTS_FILE, WeightsError, decodeTensors, parseModelJson, type ModelJson, type WeightSpec } from './modelJson.ts';
 
 // The file format without tfjs lives in modelJson.ts (the page reads it on its main thread); re-exported for the model library's callers.
@@ -30,7 +31,7 @@ export async function encodeTensors(named: [string, tf.Tensor][]): Promise<Named
 }
 
 /** Copies named values into a model's variables; every variable must be present with its shape, nothing extra. */
-export function assignWeights(model: Hvae, values: Map<string, { shape: number[]; values: Float32Array }>): void {
+export function assignWeights(model: HierarchicalVae, values: Map<string, { shape: number[]; values: Float32Array }>): void {
   const vars = model.store.vars;
   const missing = [...vars.keys()].filter((n) => !values.has(n));
   if (missing.length) throw new WeightsError(`weights are missing ${missing.length} tensor(s), e.g. ${missing.slice(0, 3).join(', ')}`);
@@ -47,7 +48,7 @@ export function assignWeights(model: Hvae, values: Map<string, { shape: number[]
   }
 }
 
-export async function serializeModel(model: Hvae, meta: Record<string, unknown>): Promise<{ json: ModelJson; weights: ArrayBuffer }> {
+export async function serializeModel(model: HierarchicalVae, meta: Record<string, unknown>): Promise<{ json: ModelJson; weights: ArrayBuffer }> {
   const { specs, data } = await encodeTensors([...model.store.vars.entries()]);
   return {
     json: { format: MODEL_FORMAT, config: model.config, meta, weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }] },
@@ -56,9 +57,9 @@ export async function serializeModel(model: Hvae, meta: Record<string, unknown>)
 }
 
 /** Builds a model from its JSON and the bytes of its weight shard. */
-export function deserializeModel(json: ModelJson, weights: ArrayBuffer): Hvae {
+export function deserializeModel(json: ModelJson, weights: ArrayBuffer): HierarchicalVae {
   const values = decodeTensors(json.weightsManifest[0]!.weights, weights);
-  const model = new Hvae(json.config);
+  const model = createModel(json.config);
   try {
     assignWeights(model, values);
   } catch (e) {

@@ -1,7 +1,7 @@
 /** Messages between the page and the scoring worker: one typed union each way. */
 import type { BackendAttempt, BackendChoice, BackendName } from '../backend/browser.ts';
-import type { HvaeConfig } from '../hvae/config.ts';
-import type { LowerLatents } from '../hvae/model.ts';
+import type { ModelConfig } from '../hvae/config.ts';
+import type { LowerLatents } from '../hvae/hierarchicalVae.ts';
 import type { LayerValues } from '../hvae/representations.ts';
 
 export interface ScoreSettings {
@@ -38,9 +38,16 @@ export interface ImageScores {
 export interface ModelInfo {
   /** The URL or the name it was loaded from. */
   url: string;
-  config: HvaeConfig;
+  config: ModelConfig;
   meta: Record<string, unknown>;
-  numLatentLayers: number;
+  /** L: the bounds run over k = 0..L. */
+  numStages: number;
+  /** One name per latent, in the order of every per-latent list (klPerLayer). */
+  latentNames: string[];
+  /** The stage (1-based) of each latent. */
+  latentStages: number[];
+  /** One example's shape of each latent. */
+  latentShapes: number[][];
   dims: number;
   numParams: number;
 }
@@ -73,7 +80,7 @@ export interface TrainSettings {
 }
 
 /** Where training starts: a new model of a configuration, or a model to fine-tune (shipped, or kept in the browser). */
-export type TrainStart = { kind: 'scratch'; config: HvaeConfig } | { kind: 'model'; name: string; source: ModelSource };
+export type TrainStart = { kind: 'scratch'; config: ModelConfig } | { kind: 'model'; name: string; source: ModelSource };
 
 export interface TrainData {
   /** count * 784 grey values in [0, 1]; every batch gets a fresh Bernoulli binarisation. */
@@ -135,7 +142,7 @@ export interface EpochReport {
 }
 
 export type TrainingResponse =
-  | { type: 'started'; backend: BackendName; tried: BackendAttempt[]; numParams: number; numLatentLayers: number; dims: number; batchSize: number; batchesPerEpoch: number }
+  | { type: 'started'; backend: BackendName; tried: BackendAttempt[]; numParams: number; numStages: number; latentNames: string[]; dims: number; batchSize: number; batchesPerEpoch: number }
   | { type: 'step'; report: StepReport }
   | { type: 'epoch'; report: EpochReport }
   | { type: 'paused' }

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBrowserBackend, onWebGPUDeviceLost, type BackendName } from '../backend/browser.ts';
 import { imagesToTensor, scoreAll, scoreImages } from '../hvae/bounds.ts';
-import type { Hvae } from '../hvae/model.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { NoiseSource } from '../hvae/noise.ts';
 import { unpackModelFile } from '../hvae/modelFile.ts';
 import { deserializeModel, fetchModelFiles, type ModelJson } from '../hvae/weightsIo.ts';
@@ -16,21 +16,21 @@ import type { ImageScores, ModelInfo, ScoreSettings, WorkerRequest, WorkerRespon
 
 declare const self: DedicatedWorkerGlobalScope;
 
-let model: Hvae | null = null;
+let model: HierarchicalVae | null = null;
 let source: { url: string; json: ModelJson; weights: ArrayBuffer } | null = null;
 
 function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
 }
 
-function buildModel(): Hvae {
+function buildModel(): HierarchicalVae {
   if (!source) throw new Error('no model loaded');
   model?.dispose();
   model = deserializeModel(source.json, source.weights);
   return model;
 }
 
-async function scoreOne(m: Hvae, image: Float32Array, settings: ScoreSettings, reconstructions: boolean): Promise<ImageScores> {
+async function scoreOne(m: HierarchicalVae, image: Float32Array, settings: ScoreSettings, reconstructions: boolean): Promise<ImageScores> {
   const x = imagesToTensor(image, 1, m.config.inputShape);
   try {
     const s = await scoreAll(m, x, { ...settings, reconstructions });
@@ -47,8 +47,8 @@ async function scoreOne(m: Hvae, image: Float32Array, settings: ScoreSettings, r
 }
 
 /** Posterior means of every latent layer, in batches of 100 images to bound the activations' memory. */
-async function posteriorMeans(m: Hvae, images: Float32Array, count: number): Promise<{ layers: Float32Array[]; shapes: number[][] }> {
-  const shapes = m.stages.map((st) => st.latentShape);
+async function posteriorMeans(m: HierarchicalVae, images: Float32Array, count: number): Promise<{ layers: Float32Array[]; shapes: number[][] }> {
+  const shapes = m.latentShapes;
   const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
   const layers = sizes.map((n) => new Float32Array(count * n));
   for (let start = 0; start < count; start += 100) {
@@ -65,7 +65,7 @@ async function posteriorMeans(m: Hvae, images: Float32Array, count: number): Pro
 }
 
 /** Time of one full scoring (all k, S = 1) of a blank image after a warm-up that compiles the kernels. */
-async function timeScoring(m: Hvae): Promise<number> {
+async function timeScoring(m: HierarchicalVae): Promise<number> {
   const blank = new Float32Array(m.dims);
   const settings: ScoreSettings = { samples: 1, lowerLatents: 'mode', seed: 1 };
   await scoreOne(m, blank, settings, true);
@@ -94,7 +94,10 @@ async function init(req: Extract<WorkerRequest, { type: 'init' }>): Promise<void
     url: source.url,
     config: m.config,
     meta: source.json.meta,
-    numLatentLayers: m.numLatentLayers,
+    numStages: m.numStages,
+    latentNames: m.latentNames,
+    latentStages: m.latentStages,
+    latentShapes: m.latentShapes,
     dims: m.dims,
     numParams: m.numParams(),
   };

@@ -7,7 +7,7 @@
 import { binarize } from '../data/binarize.ts';
 import { batchesPerEpoch, epochPermutation, trainingBatch } from '../data/trainingBatches.ts';
 import { imagesToTensor, scoreImages } from '../hvae/bounds.ts';
-import type { Hvae } from '../hvae/model.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { NonFiniteLossError, StepStatsMean, Trainer, scheduleAt, type Schedule } from '../hvae/training.ts';
 import { WeightSnapshot } from '../hvae/weightSnapshot.ts';
 import { aurocByScore } from '../ood/scoreAurocs.ts';
@@ -60,7 +60,7 @@ export class TrainingSession {
   private wake: (() => void) | null = null;
 
   constructor(
-    private readonly model: Hvae,
+    private readonly model: HierarchicalVae,
     private readonly data: TrainData,
     private readonly heldOut: HeldOutSets | null,
     private readonly settings: TrainSettings,
@@ -124,7 +124,7 @@ export class TrainingSession {
     try {
       for (let epoch = 0; epoch < settings.epochs; epoch++) {
         const order = epochPermutation(data.count, settings.seed, epoch);
-        const sums = new StepStatsMean(model.numLatentLayers);
+        const sums = new StepStatsMean(model.latentNames.length);
         let epochMs = 0;
         for (let b = 0; b < nBatches; b++) {
           const t0 = performance.now();

@@ -5,7 +5,8 @@
  * trained model as a .hvae file when the run ends (completed, stopped, or restored after a NaN).
  */
 import { initBrowserBackend, onWebGPUDeviceLost } from '../backend/browser.ts';
-import { Hvae } from '../hvae/model.ts';
+import { createModel } from '../hvae/createModel.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { packModelFile, unpackModelFile } from '../hvae/modelFile.ts';
 import { deserializeModel, fetchModelFiles, serializeModel } from '../hvae/weightsIo.ts';
 import type { TrainingRequest, TrainingResponse } from './protocol.ts';
@@ -19,7 +20,7 @@ function post(msg: TrainingResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
 }
 
-async function modelFile(model: Hvae, meta: Record<string, unknown>): Promise<ArrayBuffer> {
+async function modelFile(model: HierarchicalVae, meta: Record<string, unknown>): Promise<ArrayBuffer> {
   const { json, weights } = await serializeModel(model, meta);
   return packModelFile(json, weights).buffer as ArrayBuffer;
 }
@@ -27,7 +28,7 @@ async function modelFile(model: Hvae, meta: Record<string, unknown>): Promise<Ar
 async function start(req: Extract<TrainingRequest, { type: 'start' }>): Promise<void> {
   if (session) throw new Error('a training is already running in this worker');
   const status = await initBrowserBackend(req.backend);
-  let model: Hvae;
+  let model: HierarchicalVae;
   let startedFrom: Record<string, unknown>;
   if (req.from.kind === 'model') {
     const from = req.from.source;
@@ -35,7 +36,7 @@ async function start(req: Extract<TrainingRequest, { type: 'start' }>): Promise<
     model = deserializeModel(base.json, base.weights);
     startedFrom = { fine_tuned: req.from.name, meta: base.json.meta };
   } else {
-    model = new Hvae(req.from.config, req.settings.seed);
+    model = createModel(req.from.config, req.settings.seed);
     startedFrom = { new_model: req.from.config.name };
   }
   let epochsDone = 0;
@@ -58,7 +59,8 @@ async function start(req: Extract<TrainingRequest, { type: 'start' }>): Promise<
     backend: status.name,
     tried: status.tried,
     numParams: model.numParams(),
-    numLatentLayers: model.numLatentLayers,
+    numStages: model.numStages,
+    latentNames: model.latentNames,
     dims: model.dims,
     batchSize: s.batchSize,
     batchesPerEpoch: s.batchesPerEpoch,

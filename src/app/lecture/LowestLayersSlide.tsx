@@ -5,7 +5,6 @@
 import { KlBars } from '../charts/KlBars.tsx';
 import { useView } from '../store.ts';
 import { ImagePicker, pairPicks } from './ImagePicker.tsx';
-import { hierarchyShapes } from './ModelDiagram.tsx';
 import { Tex } from './Tex.tsx';
 import { VolumeChart } from './VolumeChart.tsx';
 import { otherDataset, type LectureData } from './useLectureData.ts';
@@ -14,18 +13,20 @@ export function LowestLayersSlide({ data }: { data: LectureData }) {
   const pick = useView((v) => v.gallery);
   const inSet = data.entry?.dataset ?? 'fashionmnist';
   const kl = data.currentScores?.klPerLayer;
-  const shapes = data.model ? hierarchyShapes(data.model.config).latents : [];
+  const shapes = data.model?.latentShapes ?? [];
   const total = kl?.reduce((a, b) => a + b, 0) ?? 0;
+  // Stage 1: z1 of the HVAE, both halves of BIVA's z1.
+  const lowest = kl?.reduce((a, b, j) => (data.model?.latentStages[j] === 1 ? a + b : a), 0) ?? 0;
   return (
     <div className="slide-cols">
       <div data-testid="figure">
         <h3>KL per latent layer of {data.current?.label ?? 'the current image'}</h3>
         {kl ? (
           <>
-            <KlBars values={kl} width={440} />
-            <p className="small">Dimensions: {shapes.map((s, i) => `z${i + 1} ${s.reduce((a, b) => a * b, 1).toLocaleString('en')}`).join(' · ')}</p>
+            <KlBars values={kl} labels={data.model?.latentNames} width={440} />
+            <p className="small">Dimensions: {shapes.map((s, i) => `${data.model!.latentNames[i]} ${s.reduce((a, b) => a * b, 1).toLocaleString('en')}`).join(' · ')}</p>
             <p data-testid="kl-share">
-              z1 carries <strong>{((100 * kl[0]!) / total).toFixed(0)}%</strong> of the KL of this image ({total.toFixed(1)} nats in all).
+              z1 carries <strong>{((100 * lowest) / total).toFixed(0)}%</strong> of the KL of this image ({total.toFixed(1)} nats in all).
             </p>
           </>
         ) : (

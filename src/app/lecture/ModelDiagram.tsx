@@ -4,7 +4,7 @@
  * squares, skip connections dashed. Pointing at a node, or focusing it with Tab, tells its shape and role.
  */
 import { useState } from 'react';
-import type { HvaeConfig } from '../../hvae/config.ts';
+import type { HvaeConfig, ModelConfig } from '../../hvae/config.ts';
 
 export type DiagramNode = { path: 'q' | 'p'; kind: 'x' | 'z' | 'block'; layer: number };
 
@@ -15,8 +15,8 @@ interface Shapes {
   latents: number[][];
 }
 
-/** Shapes along the inference path, as the model builds them (strides divide, 'same' padding). */
-export function hierarchyShapes(config: HvaeConfig): Shapes {
+/** Shapes along the (bottom-up) inference path, as either model builds them (strides divide, 'same' padding). */
+export function hierarchyShapes(config: ModelConfig): Shapes {
   const features: number[][] = [];
   const latents: number[][] = [];
   let a: number[] = [...config.inputShape];
@@ -70,7 +70,7 @@ function describe(node: DiagramNode, config: HvaeConfig, shapes: Shapes): { titl
 }
 
 const SUB = '₀₁₂₃₄₅₆₇₈₉';
-function sub(n: number): string {
+export function sub(n: number): string {
   return String(n)
     .split('')
     .map((d) => SUB[Number(d)])

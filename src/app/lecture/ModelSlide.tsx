@@ -1,9 +1,10 @@
-/** Slide 2: the hierarchical VAE (the paper's Figure 4) as an interactive diagram, and what each latent layer holds for the current image. */
+/** Slide 2: the model (the HVAE of the paper's Figure 4, or BIVA) as an interactive diagram, and what each latent layer holds for the current image. */
 import { useState } from 'react';
 import { ModelInputView } from '../components/ModelInputView.tsx';
 import { useView } from '../store.ts';
 import { ImagePicker, pairPicks } from './ImagePicker.tsx';
 import { LatentView } from './LatentView.tsx';
+import { BivaDiagram } from './BivaDiagram.tsx';
 import { ModelDiagram, type DiagramNode } from './ModelDiagram.tsx';
 import { otherDataset, type LectureData } from './useLectureData.ts';
 
@@ -13,10 +14,15 @@ export function ModelSlide({ data }: { data: LectureData }) {
   const inSet = data.entry?.dataset ?? 'fashionmnist';
   if (!data.model) return <p className="slide-wait">{data.status}</p>;
   const means = data.currentMeans;
+  const model = data.model;
   return (
     <div className="slide-cols">
       <div data-testid="figure">
-        <ModelDiagram config={data.model.config} onFocusNode={setNode} />
+        {data.model.config.model === 'biva' ? (
+          <BivaDiagram config={data.model.config} onFocusNode={setNode} />
+        ) : (
+          <ModelDiagram config={data.model.config} onFocusNode={setNode} />
+        )}
       </div>
       <div className="slide-side">
         <div className="current-image">
@@ -25,7 +31,7 @@ export function ModelSlide({ data }: { data: LectureData }) {
         </div>
         <p className="small">Posterior means of the current image, per layer:</p>
         {means?.layers.map((values, i) => (
-          <LatentView key={i} values={values} shape={means.shapes[i]!} label={`z${i + 1}`} active={node?.kind === 'z' && node.layer === i + 1} />
+          <LatentView key={i} values={values} shape={means.shapes[i]!} label={model.latentNames[i]!} active={node?.kind === 'z' && node.layer === model.latentStages[i]} />
         ))}
       </div>
     </div>

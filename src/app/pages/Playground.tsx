@@ -178,7 +178,7 @@ export function Playground() {
 
   const refs = useMemo(() => {
     if (!reference || !model) return null;
-    const L = model.numLatentLayers;
+    const L = model.numStages;
     const names = [...Array.from({ length: L + 1 }, (_, k) => `L>${k}`), ...Array.from({ length: L }, (_, k) => `LLR>${k + 1}`)];
     return new Map(names.filter((n) => reference.scores[n]).map((n) => [n, new ScoreReference(n, reference.scores[n]!)]));
   }, [reference, model]);
@@ -251,7 +251,7 @@ export function Playground() {
   }, [model, gallery]);
 
   const dims = model?.dims ?? 784;
-  const L = model?.numLatentLayers ?? 0;
+  const L = model?.numStages ?? 0;
 
   return (
     <div className="playground">
@@ -382,7 +382,7 @@ export function Playground() {
               })}
             </tbody>
           </table>
-          <KlBars values={result.scores.klPerLayer} labels={result.scores.klPerLayer.map((_, i) => `z${i + 1}`)} title="KL per latent layer of this image (nats)" />
+          <KlBars values={result.scores.klPerLayer} labels={model?.latentNames} title="KL per latent layer of this image (nats)" />
         </section>
       )}
 

@@ -31,8 +31,8 @@ const DATA_LABELS: Record<DataChoice, string> = {
   custom: 'Your examples (draw or upload)',
 };
 const LIMITS = [64, 256, 500, 1000, 2000] as const;
-/** New models: the configurations a browser trains in minutes (the paper's full one is left out). */
-const NEW_CONFIGS = ['tiny-grey', 'small2-grey', 'small-grey'] as const;
+/** New models: the configurations a browser trains in minutes (the paper's full one and the 3.4 M-parameter BIVA are left out). */
+const NEW_CONFIGS = ['tiny-grey', 'small2-grey', 'small-grey', 'biva-tiny-grey'] as const;
 /** Of the user's examples, every HOLD_OUT_EVERY-th is held out for the AUROC, once there are enough. */
 const HOLD_OUT_EVERY = 5;
 const MIN_FOR_HOLD_OUT = 10;
@@ -378,7 +378,7 @@ export function Train() {
 
       {info && (
         <section aria-label="Training charts">
-          <TrainingCharts steps={run.steps} epochs={run.epochs} numLatentLayers={info.numLatentLayers} batchesPerEpoch={info.batchesPerEpoch} totalEpochs={info.epochs} dims={info.dims} />
+          <TrainingCharts steps={run.steps} epochs={run.epochs} numStages={info.numStages} latentNames={info.latentNames} batchesPerEpoch={info.batchesPerEpoch} totalEpochs={info.epochs} dims={info.dims} />
         </section>
       )}
 

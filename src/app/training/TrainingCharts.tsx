@@ -16,13 +16,15 @@ const bitsPerDimOf = (nats: number, dims: number) => -nats / (dims * Math.LN2);
 export interface TrainingChartsProps {
   steps: StepReport[];
   epochs: EpochReport[];
-  numLatentLayers: number;
+  /** L: the held-out AUROC is shown for LLR>1..LLR>L. */
+  numStages: number;
+  latentNames: string[];
   batchesPerEpoch: number;
   totalEpochs: number;
   dims: number;
 }
 
-export function TrainingCharts({ steps, epochs, numLatentLayers: L, batchesPerEpoch, totalEpochs, dims }: TrainingChartsProps) {
+export function TrainingCharts({ steps, epochs, numStages: L, latentNames, batchesPerEpoch, totalEpochs, dims }: TrainingChartsProps) {
   const elboSeries = useMemo<LineSeries[]>(() => {
     const atEpochEnd = (e: EpochReport) => e.epoch * batchesPerEpoch;
     const series: LineSeries[] = [
@@ -34,8 +36,8 @@ export function TrainingCharts({ steps, epochs, numLatentLayers: L, batchesPerEp
   }, [steps, epochs, batchesPerEpoch]);
 
   const klSeries = useMemo<LineSeries[]>(
-    () => Array.from({ length: L }, (_, i) => ({ label: `z${i + 1}`, points: steps.map((s) => ({ x: s.step, y: s.kl[i]! })) })),
-    [steps, L],
+    () => latentNames.map((label, i) => ({ label, points: steps.map((s) => ({ x: s.step, y: s.kl[i]! })) })),
+    [steps, latentNames],
   );
 
   const scoreNames = useMemo(() => [...Array.from({ length: L }, (_, k) => `LLR>${k + 1}`), 'L>0'], [L]);
@@ -65,9 +67,9 @@ export function TrainingCharts({ steps, epochs, numLatentLayers: L, batchesPerEp
         xLabel="step (batch)"
         yLabel="KL (nats)"
         xMin={[0, batchesPerEpoch * totalEpochs]}
-        summary={last ? `KL per latent layer at step ${last.step}: ${last.kl.map((v, i) => `z${i + 1} ${formatNumber(v)} nats`).join(', ')}.` : 'No steps yet.'}
+        summary={last ? `KL per latent layer at step ${last.step}: ${last.kl.map((v, i) => `${latentNames[i]} ${formatNumber(v)} nats`).join(', ')}.` : 'No steps yet.'}
       />
-      {lastEpoch?.heldOut && <KlBars values={lastEpoch.heldOut.kl} title={`Held-out KL per latent layer after epoch ${lastEpoch.epoch} (nats)`} />}
+      {lastEpoch?.heldOut && <KlBars values={lastEpoch.heldOut.kl} labels={latentNames} title={`Held-out KL per latent layer after epoch ${lastEpoch.epoch} (nats)`} />}
       {hasHeldOut && (
         <LineChart
           title="OOD detection on the held-out sets (AUROC)"
@@ -89,7 +91,7 @@ export function TrainingCharts({ steps, epochs, numLatentLayers: L, batchesPerEp
               <th scope="col">training ELBO</th>
               <th scope="col">held-out ELBO</th>
               <th scope="col">bits/dim</th>
-              <th scope="col">KL {Array.from({ length: L }, (_, i) => `z${i + 1}`).join(' / ')}</th>
+              <th scope="col">KL {latentNames.join(' / ')}</th>
               {scoreNames.map((n) => (
                 <th key={n} scope="col">
                   AUROC {n}

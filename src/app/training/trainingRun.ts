@@ -18,7 +18,8 @@ export interface RunInfo {
   backend: BackendName;
   tried: BackendAttempt[];
   numParams: number;
-  numLatentLayers: number;
+  numStages: number;
+  latentNames: string[];
   dims: number;
   batchSize: number;
   batchesPerEpoch: number;
