@@ -13,7 +13,7 @@ import torch
 from . import data
 from .bounds import score_images
 from .config import config_by_name
-from .model import Hvae
+from .create_model import create_model
 from .runtime import autocast_factory, engine_name, pick_device, setup_threads
 from .train import BatchNoise
 from .training import Trainer, loss_terms
@@ -52,7 +52,7 @@ def main(argv):
     for name in a.configs.split(','):
         for mode in a.modes.split(','):
             torch.manual_seed(0)
-            model = Hvae(config_by_name(name), 1)
+            model = create_model(config_by_name(name), 1)
             model.initialize(torch.from_numpy(data.binarize(images[:256], 1)).reshape(-1, 28, 28, 1).permute(0, 3, 1, 2), 1)
             model.to(device)
             channels_last = mode == 'channels-last'

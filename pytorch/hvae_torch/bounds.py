@@ -35,14 +35,15 @@ class SeededNoise:
 @torch.no_grad()
 def score_all(model, x, samples=1, ks=None, seed=0, lower_latents='mode', max_rows=MAX_ROWS, autocast=None):
     """Scores x [N, C, H, W] with S importance samples. Returns bounds[k][n] (NaN for k not in ks),
-    ratios[k][n], kl_per_layer[i][n] and log p(x|z_1) of the ELBO pass (means over samples)."""
-    S, N, L = samples, x.shape[0], model.num_latent_layers
+    ratios[k][n], kl_per_layer[j][n] (latent j of model.latent_names) and log p(x|z) of the ELBO pass
+    (means over samples)."""
+    S, N, L = samples, x.shape[0], model.num_stages
     ks = sorted(set(range(L + 1) if ks is None else ks))
     if 0 not in ks or any(k < 0 or k > L for k in ks):
         raise ValueError(f'ks must hold 0 and lie in 0..{L}, got {ks}')
     per_chunk = max(1, max(max_rows, N) // N)
     logw = np.full((L + 1, S, N), np.nan)
-    kl = np.zeros((L, N))
+    kl = np.zeros((len(model.latent_names), N))
     log_px = np.zeros(N)
     for k in ks:
         # Each k its own noise stream from the run's seed: k = 0 replays the ELBO pass.

@@ -34,7 +34,18 @@ def validate_config(raw):
                 fail(f'stage {i} has a bad block')
         if not isinstance(s.get('latent'), dict) or s['latent'].get('kind') not in ('conv', 'dense'):
             fail(f'stage {i} latent kind')
-    for flag in ('skipEveryBlock', 'gated', 'referenceBlocks'):
+    if 'gated' in raw and not isinstance(raw['gated'], bool):
+        fail('gated must be true or false')
+    if raw.get('model') == 'biva':
+        if len(stages) < 2:
+            fail('BIVA needs at least two stages')
+        for flag in ('skip', 'skipEveryBlock', 'referenceBlocks'):
+            if flag in raw:
+                fail(f'{flag} is an HVAE option; BIVA always takes every skip')
+        return raw
+    if raw.get('model', 'hvae') != 'hvae':
+        fail(f'unknown model kind {raw.get("model")}')
+    for flag in ('skipEveryBlock', 'referenceBlocks'):
         if flag in raw and not isinstance(raw[flag], bool):
             fail(f'{flag} must be true or false')
     return {**raw, 'skip': raw.get('skip') is not False}

@@ -86,7 +86,7 @@ def main(argv):
     setup_threads(a.threads, 1, device)
     model, j = load_model(a.model, device)
     model.eval()
-    L = model.num_latent_layers
+    L = model.num_stages
     ks = sorted({int(k) for k in a.k.split(',')}) if a.k else list(range(L + 1))
     if 0 not in ks or any(k < 0 or k > L for k in ks):
         raise SystemExit(f'--k must list whole numbers in 0..{L} including 0 (the ELBO every LLR>k needs)')

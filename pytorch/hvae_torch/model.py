@@ -1,89 +1,13 @@
 """The bottom-up hierarchical VAE of src/hvae/model.ts, built from the same configuration data.
 One pass, `run`, is behind every score: below z_{k+1} the encoder is deterministic (means of q)
 and z_1..z_k come from the conditional prior (its mean, or a sample)."""
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import ParamStore, ResBlock, WnConv, WnDense, resampled_shape
-
-LN2 = math.log(2.0)
-HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
-HEAD_INIT_SCALE = 0.1
-
-
-def softplus_std(logits):
-    """Softplus with beta = ln 2: zero logits give std 1."""
-    return F.softplus(logits * LN2) / LN2
-
-
-def gaussian_log_density(z, mean, std):
-    u = (z - mean) / std
-    return -(0.5 * u * u + torch.log(std) + HALF_LOG_TWO_PI)
-
-
-def standard_normal_log_density(z):
-    return -(0.5 * z * z + HALF_LOG_TWO_PI)
-
-
-def bernoulli_log_density(x, logits):
-    return x * logits - F.softplus(logits)
-
-
-def sum_per_example(t):
-    return t.reshape(t.shape[0], -1).sum(dim=1)
-
-
-class GaussianHead(nn.Module):
-    """Features -> (mean, std) of a conv map or a dense vector; the first half of the outputs are
-    means (channels of a conv map, units of a vector), as tf.split in TypeScript."""
-
-    def __init__(self, store, name, src, latent, reference):
-        super().__init__()
-        self.reference = reference
-        scale = 1.0 if reference else HEAD_INIT_SCALE
-        if latent['kind'] == 'conv':
-            self.conv = WnConv(store, name, src[2], 2 * latent['channels'], latent['kernel'], 1, 'down', scale)
-            self.dense = None
-        else:
-            self.conv = None
-            self.dense = WnDense(store, name, src[0] * src[1] * src[2], 2 * latent['units'], scale)
-
-    def forward(self, features):
-        h = F.relu(features) if self.reference else features
-        params = self.conv(h) if self.conv is not None else self.dense(to_vector(h))
-        mean, std_logits = torch.chunk(params, 2, dim=1)
-        return mean, softplus_std(std_logits)
-
-
-def to_vector(h):
-    """[B, C, H, W] -> [B, H*W*C] in the app's (H, W, C) order."""
-    return h.permute(0, 2, 3, 1).reshape(h.shape[0], -1)
-
-
-class LatentToMap(nn.Module):
-    """A latent sample as a feature map: conv latents already are one; dense ones go through a dense layer."""
-
-    def __init__(self, store, name, latent, map_shape):
-        super().__init__()
-        self.map_shape = tuple(map_shape)
-        self.dense = WnDense(store, name, latent['units'], map_shape[0] * map_shape[1] * map_shape[2]) if latent['kind'] == 'dense' else None
-
-    def forward(self, z):
-        if self.dense is None:
-            return z
-        h, w, c = self.map_shape
-        return self.dense(z).reshape(z.shape[0], h, w, c).permute(0, 3, 1, 2)
-
-
-def skip_source(above, j, every_block):
-    if not above:
-        return None
-    if every_block:
-        return above[min(j, len(above) - 1)]
-    return above[-1] if j == 0 else None
+from .layers import ParamStore, ResBlock, WnConv, resampled_shape
+from .likelihoods import bernoulli_log_density, gaussian_log_density, standard_normal_log_density, sum_per_example
+from .stage_parts import GaussianHead, LatentToMap, batch_shape, skip_source
 
 
 class Hvae(nn.Module):
@@ -92,7 +16,7 @@ class Hvae(nn.Module):
         self.config = config
         store = self.store = ParamStore(seed)
         stages_cfg = config['stages']
-        L = self.num_latent_layers = len(stages_cfg)
+        L = self.num_stages = len(stages_cfg)
         h0, w0, c0 = config['inputShape']
         self.dims = h0 * w0 * c0
         self.skip = config.get('skip', True) is not False
@@ -158,6 +82,9 @@ class Hvae(nn.Module):
         if d0[0] != h0 or d0[1] != w0:
             raise ValueError(f'Generative path ends at {d0[0]}x{d0[1]}, input is {h0}x{w0}')
         self.output = WnConv(store, 'output', d0[2], c0, 3)
+        self.latent_names = [f'z{i + 1}' for i in range(L)]
+        self.latent_stages = list(range(1, L + 1))
+        self.latent_shapes = z_shapes
 
     def named_weights(self):
         """The parameters by their names in the app's weights format, in the TypeScript model's order."""
@@ -169,7 +96,7 @@ class Hvae(nn.Module):
     def run(self, x, k, lower_latents='mode', noise=None, replicas=1):
         """x: [N, C, H, W]. noise(shape) gives standard-normal draws (zeros: every latent at its mean).
         Returns a dict of per-example terms as PassResult in TypeScript (latents NCHW or [N, units])."""
-        L = self.num_latent_layers
+        L = self.num_stages
         if not (isinstance(k, int) and 0 <= k <= L):
             raise ValueError(f'k must be an integer in 0..{L}, got {k}')
         noise = noise or (lambda shape: torch.zeros(shape))
@@ -214,7 +141,7 @@ class Hvae(nn.Module):
 
     def generate(self, batch, pick, like):
         """The generative path; `pick(i, prior)` chooses z_i. `like` gives the device and dtype of the top prior."""
-        L = self.num_latent_layers
+        L = self.num_stages
         latents, priors = [None] * L, [None] * L
         d, above = None, []
         for i in range(L - 1, -1, -1):
@@ -222,7 +149,7 @@ class Hvae(nn.Module):
             if st.p_head is not None and d is not None:
                 prior = st.p_head(d)
             else:
-                shape = self._batch_shape(batch, st.latent_shape)
+                shape = batch_shape(batch, st.latent_shape)
                 prior = (like.new_zeros(shape), like.new_ones(shape))
             z = pick(i, prior)
             latents[i], priors[i] = z, prior
@@ -234,20 +161,13 @@ class Hvae(nn.Module):
             above, d = outs, m
         return self.output(F.relu(d)), latents, priors
 
-    @staticmethod
-    def _batch_shape(batch, latent_shape):
-        """A latent's tensor shape: conv latents (H, W, C) are NCHW here."""
-        if len(latent_shape) == 3:
-            return (batch, latent_shape[2], latent_shape[0], latent_shape[1])
-        return (batch, *latent_shape)
-
     def log_prior(self, i, z, prior):
-        return standard_normal_log_density(z) if i == self.num_latent_layers - 1 else gaussian_log_density(z, *prior)
+        return standard_normal_log_density(z) if i == self.num_stages - 1 else gaussian_log_density(z, *prior)
 
     @torch.no_grad()
     def sample_prior(self, n, generator=None, lower_latents='sample'):
         def pick(i, prior):
-            if lower_latents == 'mode' and i < self.num_latent_layers - 1:
+            if lower_latents == 'mode' and i < self.num_stages - 1:
                 return prior[0]
             return prior[0] + prior[1] * torch.randn(prior[0].shape, generator=generator).to(prior[0])
         logits, _, _ = self.generate(n, pick, next(self.parameters()))

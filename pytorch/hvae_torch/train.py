@@ -24,7 +24,7 @@ from . import data
 from .bounds import bits_per_dim, score_images
 from .config import config_by_name
 from .metrics import auroc_by_score
-from .model import Hvae
+from .create_model import create_model
 from .progress import Progress, format_seconds
 from .runtime import autocast_factory, engine_name, pick_device, setup_threads
 from .training import NonFiniteLossError, Trainer, loss_terms, schedule_at
@@ -141,7 +141,7 @@ def main(argv):
         settings = {**state['settings'], 'epochs': a.epochs}
         run = Path(a.run)
         loop = state['loop']
-        model = Hvae(j['config'], settings['seed'])
+        model = create_model(j['config'], settings['seed'])
         assign_weights(model, weights)
         log(f'resuming {run} at epoch {loop["epoch"] + 1}, batch {loop["batch"]} (step {loop["step"]})')
     else:
@@ -153,10 +153,10 @@ def main(argv):
         if a.start_from:
             j, weights = read_model_dir(a.start_from)
             settings['config'] = j['config']['name']
-            model = Hvae(j['config'], settings['seed'])
+            model = create_model(j['config'], settings['seed'])
             assign_weights(model, weights)
         else:
-            model = Hvae(config_by_name(settings['config']), settings['seed'])
+            model = create_model(config_by_name(settings['config']), settings['seed'])
     settings.setdefault('valSplit', 'test')
     settings.setdefault('select', 'LLR>1')
     settings.setdefault('adamEpsilon', 1e-7)

@@ -38,7 +38,8 @@ def loss_terms(model, x, beta, free_bits, free_bits_per, noise):
     r = model.run(x, 0, 'mode', noise)
     kl_means = [t.mean() for t in r['kl']]
     nll = -r['log_px_given_z'].mean()
-    L = model.num_latent_layers
+    # 'layer' free bits share lambda among all latents (BIVA: 2L - 1 of them).
+    L = len(model.latent_names)
     if free_bits == 0:
         kl_loss = sum(kl_means)
     elif free_bits_per == 'element':
@@ -57,7 +58,7 @@ class NonFiniteLossError(Exception):
 class Trainer:
     """Adam (PyTorch's, which is tfjs's update: bias-corrected moments, epsilon added to the root),
     optional clipping of the global gradient norm and an EMA of the weights. `model` may be wrapped
-    (DistributedDataParallel); `core` is the Hvae itself."""
+    (DistributedDataParallel); `core` is the model itself."""
 
     def __init__(self, core, lr, ema_decay=0.0, clip=0.0, adam_epsilon=1e-7):
         self.core = core

@@ -104,9 +104,9 @@ def read_model_dir(folder):
 
 
 def load_model(folder, device='cpu'):
-    from .model import Hvae
+    from .create_model import create_model
     j, values = read_model_dir(folder)
-    model = Hvae(j['config'])
+    model = create_model(j['config'])
     assign_weights(model, values)
     return model.to(device), j
 

@@ -3,17 +3,17 @@ import numpy as np
 import pytest
 import torch
 
-from hvae_torch.model import Hvae
+from hvae_torch.create_model import create_model
 from hvae_torch.training import loss_terms
 from hvae_torch.weights_io import assign_weights, decode, read_model_dir
 
-CONFIGS = ['tiny-grey', 'small-grey-ref', 'small-grey', 'small-grey-paper', 'paper-grey']
+CONFIGS = ['tiny-grey', 'small-grey-ref', 'small-grey', 'small-grey-paper', 'paper-grey', 'biva-tiny-grey', 'biva-small-grey']
 
 
 def load_case(ts_fixture, name):
     out, index = ts_fixture
     j, weights = read_model_dir(out / name)
-    model = Hvae(j['config']).double()
+    model = create_model(j['config']).double()
     assign_weights(model, weights)
     model = model.double()
     info = index[name]
@@ -40,9 +40,10 @@ def replay(values, tag, count, rows=None):
     return noise, draws
 
 
-def rel_close(a, b, tol=1e-4):
+def rel_close(a, b, tol=1e-4, floor=1e-6):
+    """Relative difference at most tol, measured against |b| or `floor` where |b| is smaller."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    err = np.abs(a - b) / np.maximum(np.abs(b), 1e-6)
+    err = np.abs(a - b) / np.maximum(np.abs(b), floor)
     assert err.max() <= tol, f'largest relative difference {err.max():.2e} (engine {a.ravel()[err.argmax()]}, TypeScript {b.ravel()[err.argmax()]})'
 
 
@@ -50,7 +51,7 @@ def rel_close(a, b, tol=1e-4):
 def test_deterministic_bounds_equal_the_typescript_model(ts_fixture, name):
     model, x, values, _ = load_case(ts_fixture, name)
     with torch.no_grad():
-        for k in range(model.num_latent_layers + 1):
+        for k in range(model.num_stages + 1):
             r = model.run(x, k)
             rel_close(r['log_weight'].numpy(), values[f'deterministic/logWeight/{k}'])
 
@@ -67,10 +68,13 @@ def test_passes_with_the_same_noise_agree_term_by_term(ts_fixture, name):
         rel_close(r['log_px_given_z'].numpy(), values[f'{tag}/logPxGivenZ'])
         for i, t in enumerate(r['kl']):
             if t is not None:
-                rel_close(t.numpy(), values[f'{tag}/kl/{i}'], 1e-4)
+                # A KL term near 0 nats is a sum of elements that cancel: float32 round-off of the
+                # elements (a few 1e-6 nats over a layer), not of the sum, sets its error, so it is
+                # measured against at least 0.1 nats.
+                rel_close(t.numpy(), values[f'{tag}/kl/{i}'], 1e-4, 0.1)
 
 
-@pytest.mark.parametrize('config', ['tiny-grey', 'small-grey-ref', 'small-grey-paper'])
+@pytest.mark.parametrize('config', ['tiny-grey', 'small-grey-ref', 'small-grey-paper', 'biva-tiny-grey'])
 @pytest.mark.parametrize('per', ['element', 'layer'])
 def test_loss_and_gradients_of_one_step_agree(ts_fixture, config, per):
     model, x, values, info = load_case(ts_fixture, config)

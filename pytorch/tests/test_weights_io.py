@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from hvae_torch.config import config_by_name
-from hvae_torch.model import Hvae
+from hvae_torch.create_model import create_model
 from hvae_torch.weights_io import WeightsError, load_model, read_model_dir, save_model_dir
 
 ROOT_MODEL = 'models/hvae-fashionmnist'
@@ -25,7 +25,7 @@ def test_a_shipped_model_reads_and_writes_back_byte_for_byte(tmp_path):
 
 @pytest.fixture()
 def saved(tmp_path):
-    model = Hvae(config_by_name('tiny-grey'), 3)
+    model = create_model(config_by_name('tiny-grey'), 3)
     save_model_dir(tmp_path, model, {'dataset': 'mnist'})
     return tmp_path
 
@@ -60,7 +60,7 @@ def test_not_a_model_file_is_refused(saved):
 
 
 def test_loaded_weights_are_the_files_values(tmp_path):
-    model = Hvae(config_by_name('tiny-grey'), 3)
+    model = create_model(config_by_name('tiny-grey'), 3)
     with torch.no_grad():
         for p in model.named_weights().values():
             p.add_(torch.randn(p.shape))

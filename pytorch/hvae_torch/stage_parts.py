@@ -1,0 +1,67 @@
+"""The parts both models' stages are built from (src/hvae/stageParts.ts): Gaussian heads, the map
+from a latent sample to a feature map, and the rule that picks a generative block's skip input."""
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .layers import WnConv, WnDense
+from .likelihoods import softplus_std
+
+HEAD_INIT_SCALE = 0.1
+
+
+class GaussianHead(nn.Module):
+    """Features -> (mean, std) of a conv map or a dense vector; the first half of the outputs are
+    means (channels of a conv map, units of a vector), as tf.split in TypeScript."""
+
+    def __init__(self, store, name, src, latent, reference):
+        super().__init__()
+        self.reference = reference
+        scale = 1.0 if reference else HEAD_INIT_SCALE
+        if latent['kind'] == 'conv':
+            self.conv = WnConv(store, name, src[2], 2 * latent['channels'], latent['kernel'], 1, 'down', scale)
+            self.dense = None
+        else:
+            self.conv = None
+            self.dense = WnDense(store, name, src[0] * src[1] * src[2], 2 * latent['units'], scale)
+
+    def forward(self, features):
+        h = F.relu(features) if self.reference else features
+        params = self.conv(h) if self.conv is not None else self.dense(to_vector(h))
+        mean, std_logits = torch.chunk(params, 2, dim=1)
+        return mean, softplus_std(std_logits)
+
+
+def to_vector(h):
+    """[B, C, H, W] -> [B, H*W*C] in the app's (H, W, C) order."""
+    return h.permute(0, 2, 3, 1).reshape(h.shape[0], -1)
+
+
+class LatentToMap(nn.Module):
+    """A latent sample as a feature map: conv latents already are one; dense ones go through a dense layer."""
+
+    def __init__(self, store, name, latent, map_shape):
+        super().__init__()
+        self.map_shape = tuple(map_shape)
+        self.dense = WnDense(store, name, latent['units'], map_shape[0] * map_shape[1] * map_shape[2]) if latent['kind'] == 'dense' else None
+
+    def forward(self, z):
+        if self.dense is None:
+            return z
+        h, w, c = self.map_shape
+        return self.dense(z).reshape(z.shape[0], h, w, c).permute(0, 3, 1, 2)
+
+
+def skip_source(above, j, every_block):
+    if not above:
+        return None
+    if every_block:
+        return above[min(j, len(above) - 1)]
+    return above[-1] if j == 0 else None
+
+
+def batch_shape(batch, latent_shape):
+    """A latent's tensor shape: conv latents (H, W, C) are NCHW here."""
+    if len(latent_shape) == 3:
+        return (batch, latent_shape[2], latent_shape[0], latent_shape[1])
+    return (batch, *latent_shape)
