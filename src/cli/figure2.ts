@@ -12,8 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { IMAGE_PIXELS } from '../data/imageSet.ts';
 import { loadDataset } from '../data/nodeFiles.ts';
-import type { HvaeConfig } from '../hvae/config.ts';
-import { Hvae } from '../hvae/model.ts';
+import { createModel } from '../hvae/createModel.ts';
 import { readRepresentations, withGrams, type InferenceRepresentations, type LayerValues } from '../hvae/representations.ts';
 import { compareModels, figure2Images, FIGURE2_FILE, FIGURE2_SAMPLE_SEED, type Figure2File, type Figure2Layer, type Figure2Series } from '../ood/figure2.ts';
 import { num, parseArgs, runMain, str, UsageError } from './args.ts';
@@ -76,7 +75,7 @@ async function main(): Promise<void> {
     const repsB = await representationsOf(`${dataset}: ${refs[1].name}`, modelB, x, count);
     series.push({ dataset, count, against: 'trained', layers: await compare(`${dataset}: trained vs trained`, repsA, repsB, count) });
     // The baseline: the second model's configuration before any training, initialised from this sample's first batch.
-    const untrained = new Hvae(modelB.config as HvaeConfig, UNTRAINED_SEED);
+    const untrained = createModel(modelB.config, UNTRAINED_SEED);
     const first = tf.tensor4d(x.subarray(0, Math.min(100, count) * IMAGE_PIXELS), [Math.min(100, count), ...modelB.config.inputShape]);
     untrained.initialize(first);
     first.dispose();

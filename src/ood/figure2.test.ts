@@ -5,8 +5,7 @@ import { initNodeBackend } from '../backend/node.ts';
 import { loadModel } from '../cli/modelFiles.ts';
 import { IMAGE_PIXELS } from '../data/imageSet.ts';
 import { loadDataset } from '../data/nodeFiles.ts';
-import type { HvaeConfig } from '../hvae/config.ts';
-import { Hvae } from '../hvae/model.ts';
+import { createModel } from '../hvae/createModel.ts';
 import { readRepresentations, withGrams, type InferenceRepresentations, type LayerValues } from '../hvae/representations.ts';
 import { compareModels, figure2Images, FIGURE2_FILE, validateFigure2File, type Figure2Layer } from './figure2.ts';
 
@@ -48,7 +47,7 @@ describe('Figure 2 from the shipped models', () => {
     const a = await reps(fashion);
     const trained = await compareModels(a, await reps(mnist), N);
     // The second model's configuration before training, initialised from these images as training starts.
-    const fresh = new Hvae(mnist.config as HvaeConfig, 1);
+    const fresh = createModel(mnist.config, 1);
     const first = tf.tensor4d(x, [N, 28, 28, 1]);
     fresh.initialize(first);
     first.dispose();
