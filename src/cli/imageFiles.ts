@@ -1,34 +1,51 @@
-/** Decodes PNG and JPEG files in Node into RGBA, for `npm run score` (the page decodes with the browser). */
+/**
+ * Decodes image files in Node into RGBA, for `npm run score`: the formats the page reads (PNG, JPEG,
+ * WebP, GIF, BMP), checked by the same header rules as the page (src/data/imageHeader.ts). sharp
+ * (libvips) decodes the first four; bmp-ts decodes BMP, which libvips leaves to ImageMagick.
+ */
 import { readFile, stat } from 'node:fs/promises';
-import { PNG } from 'pngjs';
-import jpeg from 'jpeg-js';
-import { MAX_INPUT_PIXELS, type RgbaImage } from '../data/preprocess.ts';
+import sharp from 'sharp';
+import { decode as decodeBmp } from 'bmp-ts';
+import { checkImageBytes, MAX_IMAGE_FILE_BYTES } from '../data/imageHeader.ts';
+import { MAX_INPUT_PIXELS, type RgbaImage } from '../data/picture.ts';
 
 export class ImageFileError extends Error {
   override name = 'ImageFileError';
 }
 
-const MAX_FILE_BYTES = 50 * 1024 * 1024;
-
 export async function readImageFile(path: string): Promise<RgbaImage> {
   const info = await stat(path).catch(() => null);
   if (!info || !info.isFile()) throw new ImageFileError(`${path}: no such file`);
-  if (info.size === 0) throw new ImageFileError(`${path}: the file is empty`);
-  if (info.size > MAX_FILE_BYTES) throw new ImageFileError(`${path}: ${(info.size / 1e6).toFixed(0)} MB is larger than the ${MAX_FILE_BYTES / 1e6} MB limit`);
+  // Refused before reading, like the page; the header check below repeats it on the bytes.
+  if (info.size > MAX_IMAGE_FILE_BYTES) throw new ImageFileError(`${path}: the file is ${(info.size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB.`);
   const bytes = await readFile(path);
-  const isPng = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+  const check = checkImageBytes(path, bytes);
+  if (!check.ok) throw new ImageFileError(check.message);
   try {
-    if (isPng) {
-      const png = PNG.sync.read(bytes);
-      return { width: png.width, height: png.height, data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
-    }
-    if (isJpeg) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_INPUT_PIXELS / 1e6 });
-      return { width: img.width, height: img.height, data: new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.byteLength) };
-    }
+    return check.header.format === 'bmp' ? readBmp(bytes) : await readWithSharp(bytes);
   } catch (e) {
-    throw new ImageFileError(`${path}: not a readable image (${(e as Error).message})`);
+    throw new ImageFileError(`${path}: could not decode the image; the file is damaged or incomplete (${(e as Error).message})`);
   }
-  throw new ImageFileError(`${path}: not a PNG or JPEG file (npm run score reads those two; the app also takes WebP, GIF and BMP)`);
+}
+
+/** The first frame, turned upright by its EXIF orientation and converted to sRGB, as the browser shows it. */
+async function readWithSharp(bytes: Buffer): Promise<RgbaImage> {
+  const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+    .autoOrient()
+    .toColourspace('srgb')
+    .ensureAlpha()
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+function readBmp(bytes: Buffer): RgbaImage {
+  const bmp = decodeBmp(bytes, { toRGBA: true });
+  const height = Math.abs(bmp.height);
+  const data = new Uint8ClampedArray(bmp.data.buffer, bmp.data.byteOffset, bmp.width * height * 4);
+  // bmp-ts writes alpha 0 where a BMP has no alpha channel; browsers take such a BMP as opaque.
+  let anyAlpha = false;
+  for (let i = 3; i < data.length && !anyAlpha; i += 4) anyAlpha = data[i] !== 0;
+  if (!anyAlpha) for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  return { width: bmp.width, height, data };
 }
