@@ -1,14 +1,18 @@
 /**
  * The app's state, mirrored in the URL hash so that a link reproduces the view: the page, and
  * the playground's model, backend, importance samples S, false-positive rate, lower-latent mode,
- * deterministic scoring, inversion and the chosen gallery image; the lecture's slide and whether
+ * deterministic scoring, inversion, the conversion of uploads and drawings (and whether 28x28
+ * pictures are converted too) and the chosen gallery image; the lecture's slide and whether
  * this window is the presenter view.
  */
 import { create } from 'zustand';
 import { isBackendName, type BackendChoice } from '../backend/backendNames.ts';
-import type { LowerLatents } from '../hvae/hierarchicalVae.ts';
+import { isConversionName, type ConversionName } from '../data/conversions.ts';
+import type { LowerLatents } from '../hvae/model.ts';
 
 export type InvertChoice = 'auto' | 'on' | 'off';
+/** 'model': the conversion of the model's training set; otherwise the one chosen. */
+export type ConversionChoice = 'model' | ConversionName;
 
 /** The pages, in the order of the navigation bar; the first is the default. */
 export const PAGES = ['play', 'eval', 'lecture', 'train'] as const;
@@ -29,6 +33,9 @@ export interface ViewState {
   lowerLatents: LowerLatents;
   deterministic: boolean;
   invert: InvertChoice;
+  conversion: ConversionChoice;
+  /** Convert pictures that are already 28x28 too, instead of taking them as they are. */
+  alwaysConvert: boolean;
   gallery: GalleryPick | null;
   /** The lecture's slide, from 1. */
   slide: number;
@@ -50,6 +57,8 @@ export const DEFAULT_VIEW: ViewState = {
   lowerLatents: 'mode',
   deterministic: false,
   invert: 'auto',
+  conversion: 'model',
+  alwaysConvert: false,
   gallery: null,
   slide: 1,
   presenter: false,
@@ -73,6 +82,9 @@ export function parseHash(hash: string): Partial<ViewState> {
   if (p.has('det')) out.deterministic = p.get('det') === '1';
   const inv = p.get('invert');
   if (inv === 'auto' || inv === 'on' || inv === 'off') out.invert = inv;
+  const conv = p.get('conv');
+  if (conv === 'model' || isConversionName(conv)) out.conversion = conv;
+  if (p.has('convert28')) out.alwaysConvert = p.get('convert28') === '1';
   const img = p.get('img');
   const m = img ? /^([a-z-]+):(\d+)$/.exec(img) : null;
   if (m) out.gallery = { dataset: m[1]!, index: Number(m[2]) };
@@ -92,6 +104,8 @@ export function toHash(v: ViewState): string {
   if (v.lowerLatents !== DEFAULT_VIEW.lowerLatents) p.set('lower', v.lowerLatents);
   if (v.deterministic) p.set('det', '1');
   if (v.invert !== DEFAULT_VIEW.invert) p.set('invert', v.invert);
+  if (v.conversion !== DEFAULT_VIEW.conversion) p.set('conv', v.conversion);
+  if (v.alwaysConvert) p.set('convert28', '1');
   if (v.gallery) p.set('img', `${v.gallery.dataset}:${v.gallery.index}`);
   if (v.slide !== DEFAULT_VIEW.slide) p.set('slide', String(v.slide));
   if (v.presenter) p.set('presenter', '1');

@@ -4,8 +4,8 @@
  * through any of them, and it repaints from that history.
  */
 import { useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
-import type { KeyboardEvent, PointerEvent, Ref } from 'react';
-import type { RgbaImage } from '../../data/preprocess.ts';
+import type { KeyboardEvent, PointerEvent, ReactNode, Ref } from 'react';
+import type { RgbaImage } from '../../data/picture.ts';
 import './inputs.css';
 
 /** Side of the backing store in pixels, whatever the CSS size: the image given to onDraw is always this size. */
@@ -54,10 +54,12 @@ export interface DrawingPadProps {
   size?: number;
   /** Initial brush width in pad pixels (the pad is PAD_PIXELS wide); the slider changes it. */
   brush?: number;
+  /** What is done to the drawing before the model sees it, and why; shown under the pad. */
+  note?: ReactNode;
   ref?: Ref<DrawingPadHandle>;
 }
 
-export function DrawingPad({ onDraw, size = PAD_PIXELS, brush = DEFAULT_BRUSH, ref }: DrawingPadProps) {
+export function DrawingPad({ onDraw, size = PAD_PIXELS, brush = DEFAULT_BRUSH, note, ref }: DrawingPadProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const history = useRef<PadOperation[]>([]);
   const active = useRef<{ pointerId: number; stroke: Stroke } | null>(null);
@@ -69,6 +71,7 @@ export function DrawingPad({ onDraw, size = PAD_PIXELS, brush = DEFAULT_BRUSH, r
   const [brushWidth, setBrushWidth] = useState(() => clampBrush(brush));
   const [summary, setSummary] = useState(() => summarise([]));
   const brushId = useId();
+  const noteId = useId();
 
   useLayoutEffect(() => {
     onDrawRef.current = onDraw;
@@ -201,7 +204,15 @@ export function DrawingPad({ onDraw, size = PAD_PIXELS, brush = DEFAULT_BRUSH, r
 
   return (
     // Focusable (not in the tab order) so that Ctrl/Cmd+Z works right after drawing on the canvas.
-    <div className="drawing-pad" style={{ width: size }} role="group" aria-label="Drawing pad" tabIndex={-1} onKeyDown={onKeyDown}>
+    <div
+      className="drawing-pad"
+      style={{ width: size }}
+      role="group"
+      aria-label="Drawing pad"
+      aria-describedby={note ? noteId : undefined}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+    >
       <canvas
         ref={canvasRef}
         className="drawing-pad__canvas"
@@ -235,6 +246,11 @@ export function DrawingPad({ onDraw, size = PAD_PIXELS, brush = DEFAULT_BRUSH, r
           Clear
         </button>
       </div>
+      {note && (
+        <p id={noteId} className="drawing-pad__note" data-testid="pad-conversion">
+          {note}
+        </p>
+      )}
     </div>
   );
 }

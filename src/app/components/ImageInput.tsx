@@ -6,13 +6,15 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ChangeEvent, DragEvent } from 'react';
 import { IMAGE_MIME_TYPES, checkImageBytes, fileSizeProblem, pixelCountProblem } from '../../data/imageHeader.ts';
-import type { RgbaImage } from '../../data/preprocess.ts';
+import type { RgbaImage } from '../../data/picture.ts';
 import './inputs.css';
 
 export interface ImageInputProps {
   onImage: (image: RgbaImage, name: string) => void;
   /** One sentence naming the file. */
   onError: (message: string) => void;
+  /** What is done to an upload before the model sees it, in a sentence. */
+  conversionNote?: string;
 }
 
 /** Only filters the picker's listing; the bytes are checked whatever is chosen. */
@@ -20,7 +22,7 @@ const ACCEPT = Object.values(IMAGE_MIME_TYPES).join(',');
 
 type LoadResult = { ok: true; image: RgbaImage } | { ok: false; message: string };
 
-export function ImageInput({ onImage, onError }: ImageInputProps) {
+export function ImageInput({ onImage, onError, conversionNote }: ImageInputProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const callbacks = useRef({ onImage, onError });
   /** Numbers each request so that only the newest one reports, and none after unmounting. */
@@ -92,6 +94,11 @@ export function ImageInput({ onImage, onError }: ImageInputProps) {
       onDrop={onDrop}
     >
       <p className="image-input__hint">Drop an image here, paste one (Ctrl+V or ⌘V), or choose a file: PNG, JPEG, WebP, GIF or BMP, up to 25 MB.</p>
+      {conversionNote && (
+        <p className="image-input__hint" data-testid="upload-conversion">
+          {conversionNote}
+        </p>
+      )}
       <button type="button" className="inputs-button" onClick={() => fileInput.current?.click()}>
         Choose an image file…
       </button>

@@ -1,4 +1,7 @@
-/** A 28x28 grey image in [0, 1], drawn pixel for pixel and scaled up with hard edges: what the model sees. */
+/**
+ * A 28x28 grey image in [0, 1], drawn pixel for pixel and scaled up with hard edges: what the model
+ * sees, with a caption and, optionally, how the picture was converted into it.
+ */
 import { useEffect, useId, useRef } from 'react';
 import { IMAGE_PIXELS, IMAGE_SIDE } from '../../data/imageSet.ts';
 import './inputs.css';
@@ -11,9 +14,11 @@ export interface ModelInputViewProps {
   caption?: string;
   /** Accessible name of the image; defaults to the caption. */
   alt?: string;
+  /** How the picture became this image (e.g. which dataset's conversion), shown under the caption. */
+  conversion?: string;
 }
 
-export function ModelInputView({ image, size = 112, caption, alt }: ModelInputViewProps) {
+export function ModelInputView({ image, size = 112, caption, alt, conversion }: ModelInputViewProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const captionId = useId();
 
@@ -35,6 +40,11 @@ export function ModelInputView({ image, size = 112, caption, alt }: ModelInputVi
         aria-labelledby={named ? undefined : captionId}
       />
       {caption !== undefined && <figcaption id={captionId}>{caption}</figcaption>}
+      {conversion !== undefined && (
+        <p className="model-input-view__conversion" data-testid="conversion-applied">
+          {conversion}
+        </p>
+      )}
     </figure>
   );
 }

@@ -3,10 +3,11 @@
  * falls on the in-distribution reference, the verdict and the k it rests on, and the image's
  * reconstructions across k (the paper's Figure 1).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { BACKENDS, type BackendName } from '../../backend/backendNames.ts';
 import { toModelPixels } from '../../data/binarize.ts';
-import { PreprocessError, preprocessImage, toModelInput, type RgbaImage } from '../../data/preprocess.ts';
+import { CONVERSION_NAMES, CONVERSIONS, conversionForModel, convertPicture, describeApplied, type ConversionName } from '../../data/conversions.ts';
+import { PreprocessError, toModelInput, type RgbaImage } from '../../data/picture.ts';
 import { ScoreReference, verdict, type Verdict } from '../../ood/reference.ts';
 import type { EvalFile } from '../../ood/evalFile.ts';
 import { oodScoreSign } from '../../ood/protocol.ts';
@@ -14,7 +15,7 @@ import { fetchEvalFile, fetchGallery, fetchModelIndex, modelUrl, type GallerySet
 import { ScoringClient, type ImageScores } from '../scoringClient.ts';
 import { isLocalModel, listLocalModels, loadLocalModel, localKey, localName, type LocalModelSummary } from '../localModels.ts';
 import { useInView } from '../useInView.ts';
-import { SAMPLE_CHOICES, useView, type InvertChoice } from '../store.ts';
+import { SAMPLE_CHOICES, useView, type ConversionChoice, type InvertChoice } from '../store.ts';
 import { DrawingPad, type DrawingPadHandle } from '../components/DrawingPad.tsx';
 import { ImageInput } from '../components/ImageInput.tsx';
 import { ModelInputView } from '../components/ModelInputView.tsx';
@@ -30,13 +31,23 @@ interface CurrentInput {
   grey: Float32Array;
   pixels: Float32Array;
   source: string;
-  inverted: boolean;
+  /** How the picture became the 28x28 image, in a phrase. */
+  conversion: string;
+}
+
+/** The last drawing or upload, kept so that a change of conversion or inversion converts it again. */
+interface Picture {
+  image: RgbaImage;
+  source: string;
+  upload: boolean;
 }
 
 interface Result {
   scores: ImageScores;
   ms: number;
   backend: BackendName;
+  /** The input these scores belong to (a later input may be on screen while they are computed). */
+  source: string;
 }
 
 const bitsPerDim = (nats: number, dims: number) => -nats / (dims * Math.LN2);
@@ -70,6 +81,12 @@ export function Playground() {
   const figureVisible = useInView(figureRef);
 
   const entry = models?.find((m) => m.name === view.model) ?? null;
+  const picture = useRef<Picture | null>(null);
+
+  // Pictures are converted as the model's training set was made, unless another conversion is chosen.
+  const trainedOn = typeof model?.meta.dataset === 'string' ? model.meta.dataset : (entry?.dataset ?? null);
+  const own = conversionForModel(trainedOn);
+  const conversion: ConversionName = view.conversion === 'model' ? own.conversion : view.conversion;
 
   useEffect(() => {
     fetchModelIndex().then(
@@ -137,7 +154,7 @@ export function Playground() {
       const client = clientRef.current;
       if (!client || !model) return;
       void client.scoreLatest(next.pixels, settings).then((r) => {
-        if (r) setResult({ scores: r.scores, ms: r.ms, backend: r.backend });
+        if (r) setResult({ scores: r.scores, ms: r.ms, backend: r.backend, source: next.source });
       });
     },
     [model, settings],
@@ -150,20 +167,36 @@ export function Playground() {
 
   const invertOption = (c: InvertChoice) => (c === 'auto' ? 'auto' : c === 'on');
 
-  const fromRgba = useCallback(
-    (img: RgbaImage, source: string) => {
+  const convertAndScore = useCallback(
+    (pic: Picture) => {
+      picture.current = pic;
       try {
-        const m = preprocessImage(img, { invert: invertOption(useView.getState().invert) });
-        if (m.empty) return;
+        const m = convertPicture(pic.image, { conversion, invert: invertOption(view.invert), alwaysConvert: view.alwaysConvert });
+        // Each upload replaces the message of the one before, whatever it said.
+        if (m.empty) {
+          if (pic.upload) setMessage(`${pic.source}: nothing stands out from the background, so there is nothing to score.`);
+          return;
+        }
         setMessage(null);
         if (useView.getState().gallery) useView.getState().set({ gallery: null });
-        score({ grey: m.image, pixels: toModelPixels(m.image), source, inverted: m.inverted });
+        const how = describeApplied(m.applied, m.inverted);
+        score({ grey: m.image, pixels: toModelPixels(m.image), source: pic.source, conversion: `${how[0]!.toUpperCase()}${how.slice(1)}${m.applied === own.conversion ? " (the model's own)" : ''}` });
       } catch (e) {
-        setMessage(e instanceof PreprocessError ? e.message : `could not use this image: ${(e as Error).message}`);
+        setMessage(e instanceof PreprocessError ? `${pic.source}: ${e.message}` : `could not use ${pic.source}: ${(e as Error).message}`);
       }
     },
-    [score],
+    [score, conversion, own.conversion, view.invert, view.alwaysConvert],
   );
+
+  // A change of conversion or inversion converts the current drawing or upload again (a change of
+  // model or settings rescores the converted image through `score` alone).
+  const latestConvert = useRef(convertAndScore);
+  useLayoutEffect(() => {
+    latestConvert.current = convertAndScore;
+  });
+  useEffect(() => {
+    if (picture.current && !useView.getState().gallery) latestConvert.current(picture.current);
+  }, [conversion, view.invert, view.alwaysConvert]);
 
   // A gallery pick from the URL or a click: dataset images are already 28x28 and centred.
   useEffect(() => {
@@ -172,8 +205,9 @@ export function Playground() {
     const set = gallery.find((s) => s.dataset === g.dataset);
     const img = set?.images[g.index];
     if (!img) return;
+    picture.current = null;
     const m = toModelInput(img, { invert: view.invert === 'on' });
-    score({ grey: m.image, pixels: toModelPixels(m.image), source: `${g.dataset} test image #${set!.indices[g.index]}`, inverted: m.inverted });
+    score({ grey: m.image, pixels: toModelPixels(m.image), source: `${g.dataset} test image #${set!.indices[g.index]}`, conversion: `As the dataset has it${m.inverted ? ', inverted' : ''}` });
   }, [view.gallery, gallery, view.invert, score]);
 
   const refs = useMemo(() => {
@@ -308,6 +342,21 @@ export function Playground() {
             <option value="off">never</option>
           </select>
         </label>
+        <label>
+          Convert pictures as{' '}
+          <select value={view.conversion} onChange={(e) => view.set({ conversion: e.target.value as ConversionChoice })}>
+            <option value="model">the model&apos;s dataset was made ({CONVERSIONS[own.conversion].dataset})</option>
+            {CONVERSION_NAMES.map((c) => (
+              <option key={c} value={c}>
+                {CONVERSIONS[c].dataset} was made
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={view.alwaysConvert} onChange={(e) => view.set({ alwaysConvert: e.target.checked })} /> Convert 28×28 pictures
+          too
+        </label>
         <p className="backend-line" data-testid="backend">
           {backendLine}
           {result ? ` · last scoring ${result.ms.toFixed(0)} ms on ${result.backend}` : msPerScore !== null ? ` · ${msPerScore.toFixed(0)} ms per scoring` : ''}
@@ -321,11 +370,22 @@ export function Playground() {
       )}
 
       <section className="input-area" aria-label="Input">
-        <DrawingPad ref={padRef} onDraw={(img, final) => fromRgba(img, final ? 'your drawing' : 'your drawing (live)')} />
-        <ImageInput onImage={(img, name) => fromRgba(img, name)} onError={(msg) => setMessage(msg)} />
+        <DrawingPad
+          ref={padRef}
+          onDraw={(img, final) => convertAndScore({ image: img, source: final ? 'your drawing' : 'your drawing (live)', upload: false })}
+          note={padNote(conversion, own.conversion, view.conversion === 'model')}
+        />
+        <ImageInput
+          onImage={(img, name) => convertAndScore({ image: img, source: name, upload: true })}
+          onError={(msg) => setMessage(msg)}
+          conversionNote={
+            `Uploads are converted as ${CONVERSIONS[conversion].dataset} was made${conversion === own.conversion ? " (the model's own conversion)" : ''}: ` +
+            `${CONVERSIONS[conversion].steps}. ${view.alwaysConvert ? 'Pictures of 28×28 are converted too.' : 'A picture that is already 28×28 is taken as it is.'}`
+          }
+        />
         {input && (
           <div className="seen">
-            <ModelInputView image={input.pixels} size={112} caption={`What the model sees: ${input.source}${input.inverted ? ', inverted' : ''}`} />
+            <ModelInputView image={input.pixels} size={112} caption={`What the model sees: ${input.source}`} conversion={input.conversion} />
           </div>
         )}
       </section>
@@ -348,7 +408,7 @@ export function Playground() {
 
       {result && (
         <section className="scores" aria-label="Scores">
-          <table data-testid="scores">
+          <table data-testid="scores" data-source={result.source}>
             <caption>
               Scores of the current image (S = {view.samples}
               {view.deterministic ? ', deterministic' : ''}); larger LLR means more out-of-distribution
@@ -457,4 +517,18 @@ export function Playground() {
       </section>
     </div>
   );
+}
+
+/** What the pad does with a drawing for this model, and why. */
+function padNote(conversion: ConversionName, own: ConversionName, isOwn: boolean): string {
+  const made = `Drawings are converted as ${CONVERSIONS[conversion].dataset} was made`;
+  if (!isOwn) return `${made}, as chosen in the settings (this model's own conversion is ${CONVERSIONS[own].dataset}'s).`;
+  if (conversion === 'fashionmnist') {
+    return (
+      `${made}, this model's own conversion: trimmed to what you draw, longest side 28 px, centred. A digit drawn for this FashionMNIST model is the ` +
+      "paper's demonstration; framed as the model's garments are framed, an out-of-distribution verdict rests on the digit, not on its framing. " +
+      "Choose MNIST's conversion to frame it as the MNIST test digits are."
+    );
+  }
+  return `${made}, this model's own conversion: ink box 20 px, centre of mass at the centre, so a digit drawn here is framed as the MNIST test digits are.`;
 }
