@@ -8,7 +8,7 @@
 import { create } from 'zustand';
 import { isBackendName, type BackendChoice } from '../backend/backendNames.ts';
 import { isConversionName, type ConversionName } from '../data/conversions.ts';
-import type { LowerLatents } from '../hvae/model.ts';
+import type { LowerLatents } from '../hvae/hierarchicalVae.ts';
 
 export type InvertChoice = 'auto' | 'on' | 'off';
 /** 'model': the conversion of the model's training set; otherwise the one chosen. */
