@@ -77,9 +77,12 @@ test('a BIVA trained in the Train page scores a drawing on wasm and on WebGPU, a
 
     await page.locator('input[type=file]').setInputFiles(png);
     await expect(page.getByText(/What the model sees: mnist-0\.png/)).toBeVisible({ timeout: 120_000 });
-    await expect.poll(async () => (await shownScores(page))['L>0'], { timeout: 120_000 }).not.toBe(drawn['L>0']);
-    const uploaded = await shownScores(page);
-    for (const [name, { nats }] of Object.entries(cli.scores)) expect(Math.abs(uploaded[name]! - nats), `${name} on ${backend}`).toBeLessThan(1e-3);
+    // Scores of the last strokes may still arrive on a slow backend: wait for those of the upload.
+    const largestDifference = async () => {
+      const shown = await shownScores(page);
+      return Math.max(...Object.entries(cli.scores).map(([name, { nats }]) => Math.abs((shown[name] ?? Infinity) - nats)));
+    };
+    await expect.poll(largestDifference, { message: `page against CLI on ${backend}`, timeout: 120_000 }).toBeLessThan(1e-3);
   }
   expect(errors).toEqual([]);
 });
