@@ -53,7 +53,8 @@ export function bool(a: ParsedArgs, name: string): boolean {
 /** Runs a CLI main: usage and known errors print one line, not a stack trace. */
 export function runMain(main: () => Promise<void>, knownErrors: string[] = []): void {
   main().then(
-    () => process.exit(0),
+    // Exit once stdout has flushed: a pipe takes writes asynchronously, and exiting at once would cut long output.
+    () => process.stdout.write('', () => process.exit(0)),
     (e: unknown) => {
       const err = e as Error;
       if (err instanceof UsageError || knownErrors.includes(err.name)) console.error(`error: ${err.message}`);

@@ -42,7 +42,7 @@ const GRAD_N = 2;
  * ones. Between them they cover every kind of layer: sub-pixel and tied transposed up-sampling,
  * gated blocks, projection and parameter-free shortcuts, conv and dense latents.
  */
-const GRADIENT_CONFIGS = ['tiny-grey', 'small-grey-ref', 'small-grey-paper', 'biva-tiny-grey'];
+const GRADIENT_CONFIGS = ['tiny-grey', 'small-grey-ref', 'biva-tiny-grey'];
 
 /** Replays NoiseSource's draws and keeps a copy of each, in order. */
 class RecordingNoise extends NoiseSource {

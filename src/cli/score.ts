@@ -8,7 +8,8 @@
  * cannot be read gets an "error" entry; the others are still scored.
  */
 import { initNodeBackend } from '../backend/node.ts';
-import { bitsPerDim, imagesToTensor, scoreAll } from '../hvae/bounds.ts';
+import { bitsPerDim, imagesToTensor, scoreAll, scoreImages, type ScoreOptions, type Scores } from '../hvae/bounds.ts';
+import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { CONVERSION_NAMES, CONVERSIONS, conversionForModel, convertPicture, describeApplied, isConversionName, type ConversionName } from '../data/conversions.ts';
 import { toModelPixels } from '../data/binarize.ts';
 import { num, parseArgs, runMain, str, UsageError } from './args.ts';
@@ -16,6 +17,8 @@ import { loadModel } from './modelFiles.ts';
 import { readImageFile } from './imageFiles.ts';
 
 const SWITCHES = ['deterministic', 'always-convert'] as const;
+/** Images per pass when scoring deterministically. */
+const BATCH = 100;
 type Switch = (typeof SWITCHES)[number];
 
 /**
@@ -60,28 +63,59 @@ async function main(): Promise<void> {
       (alwaysConvert ? '28x28 pictures too' : '28x28 pictures are taken as they are (--always-convert converts them too)'),
   );
   const t0 = performance.now();
-  let scored = 0;
+  const inputs: ({ path: string; input: ReturnType<typeof convertPicture> } | { path: string; error: string })[] = [];
   for (const path of a.positional) {
     try {
-      const input = convertPicture(await readImageFile(path), { conversion, invert, alwaysConvert });
-      const x = imagesToTensor(toModelPixels(input.image), 1, model.config.inputShape);
-      const s = await scoreAll(model, x, { samples, lowerLatents: 'mode', seed });
-      x.dispose();
-      const scores: Record<string, { nats: number; bitsPerDim: number }> = {};
-      s.bounds.forEach((b, k) => (scores[`L>${k}`] = { nats: b[0]!, bitsPerDim: bitsPerDim(b[0]!, model.dims) }));
-      s.ratios.forEach((r, k) => {
-        if (k > 0) scores[`LLR>${k}`] = { nats: r[0]!, bitsPerDim: -bitsPerDim(r[0]!, model.dims) };
-      });
-      const seen = describeApplied(input.applied, input.inverted);
-      console.log(JSON.stringify({ file: path, conversion: input.applied, inverted: input.inverted, empty: input.empty, seen, samples, deterministic: seed === null, scores }));
-      scored++;
+      inputs.push({ path, input: convertPicture(await readImageFile(path), { conversion, invert, alwaysConvert }) });
     } catch (e) {
-      console.log(JSON.stringify({ file: path, error: (e as Error).message }));
+      inputs.push({ path, error: (e as Error).message });
     }
+  }
+  // Deterministic scores do not depend on the batch, so those images are scored together; with a
+  // seed each image is scored alone, so its noise (and score) is the same whatever else is given.
+  const good = inputs.filter((i): i is { path: string; input: ReturnType<typeof convertPicture> } => 'input' in i);
+  const pixels = new Float32Array(good.length * model.dims);
+  good.forEach((g, n) => pixels.set(toModelPixels(g.input.image), n * model.dims));
+  const opts = { samples, lowerLatents: 'mode' as const, seed };
+  const scores = seed === null ? await scoreImages(model, pixels, good.length, opts, BATCH) : await scoreOneByOne(model, pixels, good.length, opts);
+  let scored = 0;
+  for (const item of inputs) {
+    if (!('input' in item)) {
+      console.log(JSON.stringify({ file: item.path, error: item.error }));
+      continue;
+    }
+    const n = scored++;
+    const out: Record<string, { nats: number; bitsPerDim: number }> = {};
+    scores.bounds.forEach((b, k) => (out[`L>${k}`] = { nats: b[n]!, bitsPerDim: bitsPerDim(b[n]!, model.dims) }));
+    scores.ratios.forEach((r, k) => {
+      if (k > 0) out[`LLR>${k}`] = { nats: r[n]!, bitsPerDim: -bitsPerDim(r[n]!, model.dims) };
+    });
+    const { input } = item;
+    const seen = describeApplied(input.applied, input.inverted);
+    console.log(JSON.stringify({ file: item.path, conversion: input.applied, inverted: input.inverted, empty: input.empty, seen, samples, deterministic: seed === null, scores: out }));
   }
   const secs = (performance.now() - t0) / 1000;
   console.error(`scored ${scored} of ${a.positional.length} files in ${secs.toFixed(2)} s (${(scored / secs).toFixed(1)} images/s)`);
   model.dispose();
+}
+
+/** Each image alone with the run's seed, so its score does not depend on the other files given. */
+async function scoreOneByOne(model: HierarchicalVae, pixels: Float32Array, count: number, opts: ScoreOptions): Promise<Scores> {
+  const L = model.numStages;
+  const bounds = Array.from({ length: L + 1 }, () => new Float64Array(count));
+  const ratios = Array.from({ length: L + 1 }, () => new Float64Array(count));
+  const klPerLayer = model.latentNames.map(() => new Float64Array(count));
+  const logPxGivenZ = new Float64Array(count);
+  for (let n = 0; n < count; n++) {
+    const x = imagesToTensor(pixels.subarray(n * model.dims, (n + 1) * model.dims), 1, model.config.inputShape);
+    const s = await scoreAll(model, x, opts);
+    x.dispose();
+    s.bounds.forEach((b, k) => (bounds[k]![n] = b[0]!));
+    s.ratios.forEach((r, k) => (ratios[k]![n] = r[0]!));
+    s.klPerLayer.forEach((v, j) => (klPerLayer[j]![n] = v[0]!));
+    logPxGivenZ[n] = s.logPxGivenZ[0]!;
+  }
+  return { count, samples: opts.samples, bounds, ratios, klPerLayer, logPxGivenZ };
 }
 
 runMain(main, ['WeightsError']);

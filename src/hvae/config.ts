@@ -85,7 +85,7 @@ export type ModelConfig = HvaeConfig | BivaConfig;
  *   biva-small-grey   BIVA with the HVAE's spatial z1 (14x14x8) and strides 2-2, the depth and
  *                     dense ladder of the BIVA authors' binarised-MNIST model (40-32-24-16-8),
  *                     32 channels (biva.md section 5.1)
- *   biva-tiny-grey    every BIVA code path with little compute, for tests
+ *   biva-tiny-grey    every BIVA code path with little compute, gated blocks included, for tests
  */
 export const CONFIGS: Record<string, ModelConfig> = Object.fromEntries(
   (configsJson as unknown[]).map((raw) => {
