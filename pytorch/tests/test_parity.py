@@ -10,15 +10,17 @@ from hvae_torch.weights_io import assign_weights, decode, read_model_dir
 CONFIGS = ['tiny-grey', 'small-grey-ref', 'small-grey', 'small-grey-paper', 'paper-grey', 'biva-tiny-grey', 'biva-small-grey']
 
 
-def load_case(ts_fixture, name):
+def load_case(ts_fixture, name, dtype=torch.float32):
+    """The fixture's model, images and values. Passes compare in float32, as TypeScript computes them;
+    gradients in float64, so that the engine's side of the comparison carries no round-off."""
     out, index = ts_fixture
     j, weights = read_model_dir(out / name)
-    model = create_model(j['config']).double()
+    model = create_model(j['config'])
     assign_weights(model, weights)
-    model = model.double()
+    model = model.to(dtype)
     info = index[name]
     values = decode(info['specs'], (out / name / 'values.bin').read_bytes(), 'fixture')
-    x = torch.from_numpy(np.array(values['x'])).permute(0, 3, 1, 2).double()
+    x = torch.from_numpy(np.array(values['x'])).permute(0, 3, 1, 2).to(dtype)
     return model, x, values, info
 
 
@@ -77,7 +79,7 @@ def test_passes_with_the_same_noise_agree_term_by_term(ts_fixture, name):
 @pytest.mark.parametrize('config', ['tiny-grey', 'small-grey-ref', 'biva-tiny-grey'])
 @pytest.mark.parametrize('per', ['element', 'layer'])
 def test_loss_and_gradients_of_one_step_agree(ts_fixture, config, per):
-    model, x, values, info = load_case(ts_fixture, config)
+    model, x, values, info = load_case(ts_fixture, config, torch.float64)
     n = info['gradN']
     noise, _ = replay(values, 'k0', info['draws']['k0'], n)
     loss, _ = loss_terms(model, x[:n], info['beta'], info['freeBits'], per, noise)

@@ -36,7 +36,7 @@ const SHIPPED: Record<string, string> = { 'small-grey-ref': 'models/hvae-fashion
 const BETA = 0.7;
 const FREE_BITS = 2;
 const NOISE_SEED = 11;
-const GRAD_N = 2;
+const GRAD_N = 1;
 /**
  * The configurations whose gradients are compared: tfjs's cpu backend takes minutes for the larger
  * ones. Between them they cover every kind of layer: sub-pixel and tied transposed up-sampling,
