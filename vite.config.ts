@@ -8,6 +8,48 @@ import { DATASETS } from './src/data/datasets.ts';
 
 const MODELS_DIR = 'models';
 
+/**
+ * Cross-origin isolation: with these headers the page may use SharedArrayBuffer, so tfjs picks its
+ * threaded wasm binary and runs on every core. Every asset is same-origin, so require-corp blocks nothing.
+ * A static host must send the same headers (README, "Serving the built app").
+ */
+export const CROSS_ORIGIN_ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
+/** Sends the isolation headers with every answer of the dev server and of vite preview, the middlewares of the other plugins included. */
+function crossOriginIsolation(): Plugin {
+  const isolate = (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION)) res.setHeader(name, value);
+    next();
+  };
+  return {
+    name: 'cross-origin-isolation',
+    configureServer: (server) => void server.middlewares.use(isolate),
+    configurePreviewServer: (server) => void server.middlewares.use(isolate),
+  };
+}
+
+/**
+ * tfjs's threaded wasm starts its threads from the source text of its module factory (a Blob made from
+ * `factory.toString()`), where the factory's enclosing scope is gone. The factory guards its one outside
+ * name with `typeof _scriptDir !== "undefined"`, which the minifier turns into `e !== void 0`: a
+ * ReferenceError in every thread. A try/catch says the same and survives minification.
+ */
+function tfjsThreadsSurviveMinification(): Plugin {
+  const guard = 'if(typeof _scriptDir !== "undefined" && _scriptDir){scriptDirectory=_scriptDir}';
+  return {
+    name: 'tfjs-threads-survive-minification',
+    apply: 'build',
+    transform(code, id) {
+      if (!id.replace(/\\/g, '/').endsWith('tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js')) return null;
+      if (!code.includes(guard)) this.error(`the threaded wasm factory changed: "${guard}" not found; check that its threads still start when minified`);
+      return { code: code.replace(guard, 'try{if(_scriptDir){scriptDirectory=_scriptDir}}catch(e){}'), map: null };
+    },
+  };
+}
+
 /** Every file under models/ that the app may fetch: weights, cards, eval scores, reports. */
 function modelFiles(): string[] {
   if (!existsSync(MODELS_DIR)) return [];
@@ -149,6 +191,14 @@ self.addEventListener('activate', (event) => {
       .then(() => self.clients.claim()),
   );
 });
+// A static host that cannot send headers still gets a cross-origin-isolated page (threaded wasm)
+// from the second load on: every answer of this worker carries the isolation headers.
+function isolated(response) {
+  if (response.status === 0 || response.type === 'opaqueredirect') return response;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
@@ -156,7 +206,7 @@ self.addEventListener('fetch', (event) => {
     caches.open(CACHE).then(async (cache) => {
       // The query (e.g. ?bench) does not change a file; a Vary header (e.g. Origin) must not hide one.
       const hit = (await cache.match(request, MATCH)) ?? (request.mode === 'navigate' ? await cache.match('./', MATCH) : undefined);
-      return hit ?? fetch(request);
+      return isolated(hit ?? (await fetch(request)));
     }),
   );
 });
@@ -187,7 +237,9 @@ function offlineCache(): Plugin {
         }
         files.sort();
         const version = hash.digest('hex').slice(0, 16);
-        const source = `const VERSION = ${JSON.stringify(version)};\nconst FILES = ${JSON.stringify(['./', ...files])};\n${SERVICE_WORKER_BODY}`;
+        const source =
+          `const VERSION = ${JSON.stringify(version)};\nconst FILES = ${JSON.stringify(['./', ...files])};\n` +
+          `const ISOLATION_HEADERS = ${JSON.stringify(CROSS_ORIGIN_ISOLATION)};\n${SERVICE_WORKER_BODY}`;
         this.emitFile({ type: 'asset', fileName: 'sw.js', source });
       },
     },
@@ -195,8 +247,9 @@ function offlineCache(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), shippedModels(), testImages(), offlineCache()],
-  worker: { format: 'es' },
+  plugins: [crossOriginIsolation(), react(), shippedModels(), testImages(), offlineCache()],
+  // tfjs runs in the workers, which Vite bundles with their own plugins.
+  worker: { format: 'es', plugins: () => [tfjsThreadsSurviveMinification()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   server: { host: true },
 });

@@ -3,6 +3,7 @@ import { Playground } from './pages/Playground.tsx';
 import { Evaluation } from './pages/Evaluation.tsx';
 import { Lecture } from './pages/Lecture.tsx';
 import { Train } from './pages/Train.tsx';
+import { Lede } from './components/Lede.tsx';
 import { PAGES, syncHashWithStore, useView, type PageName } from './store.ts';
 
 /** Title in the navigation bar and the page itself, per page name; `bare` pages fill the window without the header. */
@@ -20,7 +21,7 @@ export function App() {
   if (PAGE_VIEWS[page].bare) return PAGE_VIEWS[page].render();
   return (
     <main>
-      <header>
+      <header className="app-header">
         <h1>Hierarchical VAEs Know What They Don&apos;t Know</h1>
         <nav aria-label="Pages" className="pages">
           {PAGES.map((p) => (
@@ -37,12 +38,9 @@ export function App() {
             </a>
           ))}
         </nav>
-        <p className="lede">
-          A hierarchical VAE trained on one dataset scores your image with its ELBO and with the looser bounds L&gt;k that take the lowest k latents from
-          the prior. The likelihood ratio LLR&gt;k = L&gt;0 − L&gt;k flags images whose high-level features the model has not seen (Havtorn et al., ICML
-          2021).
-        </p>
       </header>
+      {/* The playground puts its tool first and this under it. */}
+      {page !== 'play' && <Lede />}
       {PAGE_VIEWS[page].render()}
     </main>
   );

@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -25,6 +25,11 @@ export interface BackendAttempt {
 export interface BackendStatus {
   name: BackendName;
   tried: BackendAttempt[];
+  /**
+   * wasm only: the threads its kernels run on. More than one needs a cross-origin-isolated page
+   * (COOP and COEP headers, see vite.config.ts); without it tfjs loads its single-threaded binary.
+   */
+  threads?: number;
 }
 
 // Vite copies the binaries into the build and rewrites these imports to their hashed URLs.
@@ -33,6 +38,10 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
+
+// One thread per logical core (tfjs's default is half of them); used only where the page is
+// cross-origin isolated, otherwise tfjs loads its single-threaded binary.
+if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0) setThreadsCount(navigator.hardwareConcurrency);
 
 /** The part of WebGPU used here, typed locally: the bundled @webgpu/types predate `adapter.info`. */
 interface GpuAdapterLike {
@@ -107,7 +116,7 @@ async function initInOrder(order: BackendName[], preferred: BackendChoice): Prom
     const error = await trySet(name, name === preferred);
     if (error === null) {
       tried.push({ name, ok: true });
-      return { name, tried };
+      return name === 'wasm' ? { name, tried, threads: getThreadsCount() } : { name, tried };
     }
     tried.push({ name, ok: false, error });
   }

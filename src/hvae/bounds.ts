@@ -100,25 +100,28 @@ export async function scoreAll(model: HierarchicalVae, x: tf.Tensor4D, opts: Sco
   if (!ks.has(0) || [...ks].some((k) => !Number.isInteger(k) || k < 0 || k > L)) throw new Error(`ks must hold 0 and lie in 0..${L}, got ${[...ks].join(',')}`);
   if (recon && ks.size < L + 1) throw new Error('reconstructions need every k');
 
-  for (let k = 0; k <= L; k++) {
-    if (!ks.has(k)) {
-      logw[k]!.fill(NaN);
-      continue;
-    }
-    // Every k gets its own noise stream, seeded from the run's seed: k = 0 replays exactly the ELBO pass.
-    const noise = new NoiseSource(opts.seed === null ? null : opts.seed + 7919 * k);
-    for (let s0 = 0; s0 < S; s0 += perChunk) {
-      const reps = Math.min(perChunk, S - s0);
-      // Per-element terms leave tfjs and are summed here in float64 (see likelihoods.ts).
-      const out = tf.tidy(() => {
-        const r = model.run(x, { k, lowerLatents: opts.lowerLatents, noise, replicas: reps });
+  for (let k = 0; k <= L; k++) if (!ks.has(k)) logw[k]!.fill(NaN);
+  const passes = [...ks].sort((a, b) => a - b);
+  // Every k gets its own noise stream, seeded from the run's seed: k = 0 replays exactly the ELBO pass.
+  const noises = new Map(passes.map((k) => [k, new NoiseSource(opts.seed === null ? null : opts.seed + 7919 * k)]));
+  for (let s0 = 0; s0 < S; s0 += perChunk) {
+    const reps = Math.min(perChunk, S - s0);
+    const rows = reps * N;
+    // Every k's pass is queued before any result is read, so a GPU backend syncs once per chunk,
+    // not once per k; each pass's intermediates are freed as soon as it is queued.
+    const outs = passes.map((k) =>
+      tf.tidy(() => {
+        const r = model.run(x, { k, lowerLatents: opts.lowerLatents, noise: noises.get(k)!, replicas: reps });
         const keep: tf.Tensor[] = [r.logPxElements, ...r.klElements.filter((t): t is tf.Tensor => t !== null)];
         if (recon && s0 === 0) keep.push(tf.sigmoid(tf.slice(r.logits, 0, N)));
         return keep;
-      });
-      const data = (await Promise.all(out.map((t) => t.data()))) as Float32Array[];
-      out.forEach((t) => t.dispose());
-      const rows = reps * N;
+      }),
+    );
+    // Per-element terms leave tfjs and are summed here in float64 (see likelihoods.ts).
+    const read = await Promise.all(outs.map((out) => Promise.all(out.map((t) => t.data())) as Promise<Float32Array[]>));
+    outs.flat().forEach((t) => t.dispose());
+    passes.forEach((k, p) => {
+      const data = read[p]!;
       const lp = rowSums(data[0]!, rows);
       const above = model.latentStages.filter((stage) => stage > k).length;
       const kls = data.slice(1, 1 + above).map((d) => rowSums(d, rows));
@@ -135,7 +138,7 @@ export async function scoreAll(model: HierarchicalVae, x: tf.Tensor4D, opts: Sco
         });
       }
       if (recon && s0 === 0) recon.push(Float32Array.from(data[1 + above]!));
-    }
+    });
   }
 
   const bounds = logw.map((v) => logMeanExpRows(v, S, N));

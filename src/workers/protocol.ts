@@ -53,7 +53,8 @@ export interface ModelInfo {
 }
 
 export type WorkerResponse =
-  | { type: 'ready'; id: number; backend: BackendName; tried: BackendAttempt[]; model: ModelInfo; msPerScore: number }
+  /** `threads`: the wasm backend's thread count (absent on the other backends). */
+  | { type: 'ready'; id: number; backend: BackendName; threads?: number; tried: BackendAttempt[]; model: ModelInfo; msPerScore: number }
   | { type: 'scores'; id: number; scores: ImageScores; ms: number; backend: BackendName }
   | { type: 'priorSamples'; id: number; images: Float32Array[]; ms: number }
   | { type: 'batchScores'; id: number; bounds: Float64Array[]; ratios: Float64Array[]; ms: number }

@@ -101,7 +101,7 @@ async function init(req: Extract<WorkerRequest, { type: 'init' }>): Promise<void
     dims: m.dims,
     numParams: m.numParams(),
   };
-  post({ type: 'ready', id: req.id, backend: status.name, tried: status.tried, model: info, msPerScore });
+  post({ type: 'ready', id: req.id, backend: status.name, ...(status.threads ? { threads: status.threads } : {}), tried: status.tried, model: info, msPerScore });
 }
 
 async function handle(req: WorkerRequest): Promise<void> {

@@ -85,7 +85,7 @@ export function KlBars({ values, labels, width = 420, title }: KlBarsProps) {
                     y={top}
                     width={Math.abs(end - x(0))}
                     height={yBand.bandwidth()}
-                    fill={OKABE_ITO.blue}
+                    fill={OKABE_ITO.bluishGreen}
                   />
                 )}
                 <text x={negative ? end - 6 : end + 6} y={mid} dy="0.35em" textAnchor={negative ? 'end' : 'start'}>

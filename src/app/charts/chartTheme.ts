@@ -14,6 +14,10 @@ export const OKABE_ITO = {
   skyBlue: '#56B4E9',
 } as const;
 
+/** The in-distribution set and the OOD set have these colours on every page and chart (styles.css --in, --ood). */
+export const IN_DISTRIBUTION_COLOUR = OKABE_ITO.blue;
+export const OOD_COLOUR = OKABE_ITO.vermillion;
+
 /** Series colours in order of contrast against both light and dark backgrounds. */
 export const SERIES_COLOURS: readonly string[] = [
   OKABE_ITO.blue,
@@ -36,13 +40,13 @@ export function seriesStyle(i: number): { colour: string; dash: string } {
   };
 }
 
-/** Roles in the density chart. */
+/** Roles in the density chart: the in-distribution reference, the OOD set compared with it, and the current image in the text colour. */
 export const DENSITY_STYLE = {
-  reference: OKABE_ITO.blue,
+  reference: IN_DISTRIBUTION_COLOUR,
   referenceFillOpacity: 0.3,
-  compare: OKABE_ITO.orange,
+  compare: OOD_COLOUR,
   compareDash: '9 4',
-  value: OKABE_ITO.vermillion,
+  value: 'currentColor',
   thresholdDash: '6 4',
 } as const;
 

@@ -50,8 +50,8 @@ export interface DrawingPadHandle {
 export interface DrawingPadProps {
   /** Called while drawing (final = false, throttled) and once a stroke ends or Undo or Clear changes the picture (final = true). */
   onDraw: (image: RgbaImage, final: boolean) => void;
-  /** Displayed side in CSS pixels. */
-  size?: number;
+  /** Displayed side: CSS pixels, or a CSS length such as '100%' to fill the container. */
+  size?: number | string;
   /** Initial brush width in pad pixels (the pad is PAD_PIXELS wide); the slider changes it. */
   brush?: number;
   /** What is done to the drawing before the model sees it, and why; shown under the pad. */

@@ -1,26 +1,28 @@
 /**
  * The playground: draw, upload or pick an image; see the ELBO, every L>k and LLR>k, where each
  * falls on the in-distribution reference, the verdict and the k it rests on, and the image's
- * reconstructions across k (the paper's Figure 1).
+ * reconstructions across k (the paper's Figure 1). The loop (pad, verdict, scores, reconstructions,
+ * KL per latent) fits one laptop screen; on a phone the pad comes first. The rest follows below.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { BACKENDS, type BackendName } from '../../backend/backendNames.ts';
+import type { BackendName } from '../../backend/backendNames.ts';
 import { toModelPixels } from '../../data/binarize.ts';
-import { CONVERSION_NAMES, CONVERSIONS, conversionForModel, convertPicture, describeApplied, type ConversionName } from '../../data/conversions.ts';
+import { CONVERSIONS, conversionForModel, convertPicture, describeApplied, type ConversionName } from '../../data/conversions.ts';
 import { PreprocessError, toModelInput, type RgbaImage } from '../../data/picture.ts';
 import { ScoreReference, verdict, type Verdict } from '../../ood/reference.ts';
 import type { EvalFile } from '../../ood/evalFile.ts';
 import { oodScoreSign } from '../../ood/protocol.ts';
 import { fetchEvalFile, fetchGallery, fetchModelIndex, modelUrl, type GallerySet, type ModelEntry } from '../assets.ts';
 import { ScoringClient, type ImageScores } from '../scoringClient.ts';
-import { isLocalModel, listLocalModels, loadLocalModel, localKey, localName, type LocalModelSummary } from '../localModels.ts';
+import { isLocalModel, listLocalModels, loadLocalModel, localName, type LocalModelSummary } from '../localModels.ts';
 import { useInView } from '../useInView.ts';
-import { SAMPLE_CHOICES, useView, type ConversionChoice, type InvertChoice } from '../store.ts';
+import { useView, type InvertChoice } from '../store.ts';
 import { DrawingPad, type DrawingPadHandle } from '../components/DrawingPad.tsx';
 import { ImageInput } from '../components/ImageInput.tsx';
 import { ModelInputView } from '../components/ModelInputView.tsx';
 import { ImageStrip } from '../components/ImageStrip.tsx';
-import { NumberChoice } from '../components/NumberChoice.tsx';
+import { Lede } from '../components/Lede.tsx';
+import { PlaygroundSettings } from './PlaygroundSettings.tsx';
 import { ScoreDensity } from '../charts/ScoreDensity.tsx';
 import { KlBars } from '../charts/KlBars.tsx';
 import type { ModelInfo } from '../../workers/protocol.ts';
@@ -51,7 +53,6 @@ interface Result {
 }
 
 const bitsPerDim = (nats: number, dims: number) => -nats / (dims * Math.LN2);
-const FPR_CHOICES = [0.01, 0.05, 0.1] as const;
 
 function referenceFileFor(entry: ModelEntry, dataset: string, samples: number): string | null {
   const exact = `${dataset}-test-S${samples}.json`;
@@ -121,7 +122,8 @@ export function Playground() {
         setModel(r.model);
         setMsPerScore(r.msPerScore);
         const skipped = r.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.error}`);
-        setBackendLine(`Backend: ${r.backend}${skipped.length ? ` (passed over ${skipped.join('; ')})` : ''}`);
+        const cores = r.threads ? `, ${r.threads} thread${r.threads === 1 ? '' : 's'}` : '';
+        setBackendLine(`Backend: ${r.backend}${cores}${skipped.length ? ` (passed over ${skipped.join('; ')})` : ''}`);
       },
       (e: Error) => setBackendLine(`The model could not be loaded: ${e.message}`),
     );
@@ -271,97 +273,31 @@ export function Playground() {
     const images = gallery.flatMap((g) => g.images.slice(0, 4)).map((g) => toModelPixels(g));
     (window as unknown as { hvaeBench?: unknown }).hvaeBench = async (n: number) => {
       const full: number[] = [];
+      const row: number[] = [];
       const grid: number[] = [];
       for (let i = 0; i < n; i++) {
         let t = performance.now();
         await client.score(images[i % images.length]!, { samples: 1, lowerLatents: 'mode', seed: 1 }, false);
         full.push(performance.now() - t);
         t = performance.now();
+        await client.score(images[i % images.length]!, { samples: 1, lowerLatents: 'mode', seed: 1 }, true);
+        row.push(performance.now() - t);
+        t = performance.now();
         await Promise.all(images.slice(0, 4).map((img) => client.score(img, { samples: 1, lowerLatents: 'mode', seed: 1 }, true)));
         grid.push(performance.now() - t);
       }
-      return { full, grid };
+      return { full, row, grid };
     };
   }, [model, gallery]);
 
   const dims = model?.dims ?? 784;
   const L = model?.numStages ?? 0;
 
+  const status = `${backendLine}${result ? ` · last scoring ${result.ms.toFixed(0)} ms on ${result.backend}` : msPerScore !== null ? ` · ${msPerScore.toFixed(0)} ms per scoring` : ''}`;
+
   return (
     <div className="playground">
-      <section className="controls" aria-label="Settings">
-        <label>
-          Model{' '}
-          <select value={view.model ?? ''} onChange={(e) => view.set({ model: e.target.value })} disabled={!models?.length && !localModels.length}>
-            {models?.map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.name}
-                {m.dataset ? ` (trained on ${m.dataset})` : ''}
-              </option>
-            ))}
-            {localModels.length > 0 && (
-              <optgroup label="Kept in this browser (Train page)">
-                {localModels.map((m) => (
-                  <option key={m.name} value={localKey(m.name)}>
-                    {m.name} (trained on {m.dataset})
-                  </option>
-                ))}
-              </optgroup>
-            )}
-          </select>
-        </label>
-        <label>
-          Backend{' '}
-          <select value={view.backend} onChange={(e) => view.set({ backend: e.target.value as typeof view.backend })}>
-            <option value="auto">fastest available</option>
-            {BACKENDS.map((b) => (
-              <option key={b} value={b}>
-                {b}
-              </option>
-            ))}
-          </select>
-        </label>
-        <NumberChoice label="Importance samples S" value={view.samples} choices={SAMPLE_CHOICES} onChange={(samples) => view.set({ samples })} />
-        <NumberChoice label="False-positive rate" value={view.fpr} choices={FPR_CHOICES} onChange={(fpr) => view.set({ fpr })} format={(f) => `${f * 100}%`} />
-        <label>
-          Lower latents{' '}
-          <select value={view.lowerLatents} onChange={(e) => view.set({ lowerLatents: e.target.value as typeof view.lowerLatents })}>
-            <option value="mode">conditional prior mean</option>
-            <option value="sample">sampled</option>
-          </select>
-        </label>
-        <label>
-          <input type="checkbox" checked={view.deterministic} onChange={(e) => view.set({ deterministic: e.target.checked })} /> Deterministic (all
-          latents at their means)
-        </label>
-        <label>
-          Invert{' '}
-          <select value={view.invert} onChange={(e) => view.set({ invert: e.target.value as InvertChoice })}>
-            <option value="auto">automatic</option>
-            <option value="on">always</option>
-            <option value="off">never</option>
-          </select>
-        </label>
-        <label>
-          Convert pictures as{' '}
-          <select value={view.conversion} onChange={(e) => view.set({ conversion: e.target.value as ConversionChoice })}>
-            <option value="model">the model&apos;s dataset was made ({CONVERSIONS[own.conversion].dataset})</option>
-            {CONVERSION_NAMES.map((c) => (
-              <option key={c} value={c}>
-                {CONVERSIONS[c].dataset} was made
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <input type="checkbox" checked={view.alwaysConvert} onChange={(e) => view.set({ alwaysConvert: e.target.checked })} /> Convert 28×28 pictures
-          too
-        </label>
-        <p className="backend-line" data-testid="backend">
-          {backendLine}
-          {result ? ` · last scoring ${result.ms.toFixed(0)} ms on ${result.backend}` : msPerScore !== null ? ` · ${msPerScore.toFixed(0)} ms per scoring` : ''}
-        </p>
-      </section>
+      <PlaygroundSettings models={models} localModels={localModels} ownConversion={own.conversion} status={status} />
 
       {message && (
         <p className="message" role="alert">
@@ -369,82 +305,104 @@ export function Playground() {
         </p>
       )}
 
-      <section className="input-area" aria-label="Input">
-        <DrawingPad
-          ref={padRef}
-          onDraw={(img, final) => convertAndScore({ image: img, source: final ? 'your drawing' : 'your drawing (live)', upload: false })}
-          note={padNote(conversion, own.conversion, view.conversion === 'model')}
-        />
-        <ImageInput
-          onImage={(img, name) => convertAndScore({ image: img, source: name, upload: true })}
-          onError={(msg) => setMessage(msg)}
-          conversionNote={
-            `Uploads are converted as ${CONVERSIONS[conversion].dataset} was made${conversion === own.conversion ? " (the model's own conversion)" : ''}: ` +
-            `${CONVERSIONS[conversion].steps}. ${view.alwaysConvert ? 'Pictures of 28×28 are converted too.' : 'A picture that is already 28×28 is taken as it is.'}`
-          }
-        />
-        {input && (
-          <div className="seen">
-            <ModelInputView image={input.pixels} size={112} caption={`What the model sees: ${input.source}`} conversion={input.conversion} />
-          </div>
-        )}
-      </section>
-
-      <section className="verdict-area" aria-live="polite" data-testid="verdict">
-        {decision && input ? (
-          <div className={decision.ood ? 'verdict ood' : 'verdict in'}>
-            <strong>{decision.ood ? 'Out of distribution' : 'In distribution'}</strong>
-            <span>
-              {' '}
-              — decided by {decision.decisive.scoreName}: {decision.decisive.value.toFixed(1)} nats, percentile{' '}
-              {(decision.decisive.percentile * 100).toFixed(1)} of the {entry?.dataset} test set (p = {decision.decisive.pValue.toFixed(3)}, threshold at FPR{' '}
-              {view.fpr * 100}%)
-            </span>
-          </div>
-        ) : (
-          <p>{input ? 'Scoring…' : 'Draw a digit, upload an image or pick one from the gallery.'}</p>
-        )}
-      </section>
-
-      {result && (
-        <section className="scores" aria-label="Scores">
-          <table data-testid="scores" data-source={result.source}>
-            <caption>
-              Scores of the current image (S = {view.samples}
-              {view.deterministic ? ', deterministic' : ''}); larger LLR means more out-of-distribution
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">k</th>
-                <th scope="col">L&gt;k (nats)</th>
-                <th scope="col">bits/dim</th>
-                <th scope="col">LLR&gt;k (nats)</th>
-                <th scope="col">percentile of LLR&gt;k</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.scores.bounds.map((b, k) => {
-                const r = refs?.get(`LLR>${k}`);
-                const llr = result.scores.ratios[k]!;
-                return (
-                  <tr key={k} className={decision?.decisive.scoreName === `LLR>${k}` ? 'decisive' : undefined}>
-                    <th scope="row">{k === 0 ? '0 (ELBO)' : k}</th>
-                    <td data-score={`L>${k}`} data-nats={b}>
-                      {b.toFixed(2)}
-                    </td>
-                    <td>{bitsPerDim(b, dims).toFixed(4)}</td>
-                    <td data-score={k === 0 ? undefined : `LLR>${k}`} data-nats={k === 0 ? undefined : llr}>
-                      {k === 0 ? '—' : llr.toFixed(2)}
-                    </td>
-                    <td>{k > 0 && r ? `${(r.percentile(r.oodScoreOf(llr)) * 100).toFixed(1)}%` : '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          <KlBars values={result.scores.klPerLayer} labels={model?.latentNames} title="KL per latent layer of this image (nats)" />
+      <div className="instrument">
+        <section className="instrument__pad" aria-label="Input">
+          <DrawingPad
+            ref={padRef}
+            size="100%"
+            onDraw={(img, final) => convertAndScore({ image: img, source: final ? 'your drawing' : 'your drawing (live)', upload: false })}
+            note={padNote(conversion, own.conversion, view.conversion === 'model')}
+          />
         </section>
-      )}
+
+        <section className={`verdict-area${decision && input ? (decision.ood ? ' ood' : ' in') : ''}`} aria-live="polite" data-testid="verdict">
+          {decision && input ? (
+            <>
+              <p className="verdict__word">{decision.ood ? 'Out of distribution' : 'In distribution'}</p>
+              <p className="verdict__detail">
+                Decided by {decision.decisive.scoreName} = {decision.decisive.value.toFixed(1)} nats: percentile {(decision.decisive.percentile * 100).toFixed(1)} of
+                the {entry?.dataset} test set (p = {decision.decisive.pValue.toFixed(3)}; threshold at FPR {view.fpr * 100}%)
+              </p>
+            </>
+          ) : (
+            <p className="verdict__detail">{input ? 'Scoring…' : 'Draw a digit, upload an image or pick one from the gallery.'}</p>
+          )}
+        </section>
+
+        {result && (
+          <section className="instrument__scores" aria-label="Scores">
+            <table data-testid="scores" data-source={result.source}>
+              <caption>
+                S = {view.samples}
+                {view.deterministic ? ', deterministic' : ''}; larger LLR = more out-of-distribution
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">k</th>
+                  <th scope="col">L&gt;k nats</th>
+                  <th scope="col">bits/dim</th>
+                  <th scope="col">LLR&gt;k nats</th>
+                  <th scope="col">LLR&gt;k percentile</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.scores.bounds.map((b, k) => {
+                  const r = refs?.get(`LLR>${k}`);
+                  const llr = result.scores.ratios[k]!;
+                  return (
+                    <tr key={k} className={decision?.decisive.scoreName === `LLR>${k}` ? 'decisive' : undefined}>
+                      <th scope="row">{k === 0 ? '0 (ELBO)' : k}</th>
+                      <td data-score={`L>${k}`} data-nats={b}>
+                        {b.toFixed(2)}
+                      </td>
+                      <td>{bitsPerDim(b, dims).toFixed(4)}</td>
+                      <td data-score={k === 0 ? undefined : `LLR>${k}`} data-nats={k === 0 ? undefined : llr}>
+                        {k === 0 ? '—' : llr.toFixed(2)}
+                      </td>
+                      <td>{k > 0 && r ? `${(r.percentile(r.oodScoreOf(llr)) * 100).toFixed(1)}%` : '—'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </section>
+        )}
+
+        {result && (
+          <section className="instrument__kl" aria-label="KL per latent">
+            <KlBars values={result.scores.klPerLayer} labels={model?.latentNames} width={360} title="KL per latent of this image (nats)" />
+          </section>
+        )}
+
+        <section className="instrument__recon" aria-label="Reconstructions of this image across k">
+          {result && input ? (
+            <ImageStrip
+              images={[input.pixels, ...result.scores.reconstructions]}
+              labels={['input', ...result.scores.reconstructions.map((_, k) => `k = ${k}`)]}
+              size={112}
+              caption={`Reconstructions across k (Figure 1): the lowest k latents from the prior, k = 0 the ordinary reconstruction, k = ${L} only the top latent's`}
+            />
+          ) : (
+            <p className="note">The reconstructions of your image across k appear here.</p>
+          )}
+        </section>
+
+        <section className="instrument__upload" aria-label="Upload">
+          <ImageInput
+            onImage={(img, name) => convertAndScore({ image: img, source: name, upload: true })}
+            onError={(msg) => setMessage(msg)}
+            conversionNote={
+              `Uploads are converted as ${CONVERSIONS[conversion].dataset} was made${conversion === own.conversion ? " (the model's own conversion)" : ''}: ` +
+              `${CONVERSIONS[conversion].steps}. ${view.alwaysConvert ? 'Pictures of 28×28 are converted too.' : 'A picture that is already 28×28 is taken as it is.'}`
+            }
+          />
+          {input && (
+            <div className="seen">
+              <ModelInputView image={input.pixels} size={112} caption={`What the model sees: ${input.source}`} conversion={input.conversion} />
+            </div>
+          )}
+        </section>
+      </div>
 
       {refs && values && reference && (
         <section className="densities" aria-label="Scores on the in-distribution reference">
@@ -470,23 +428,16 @@ export function Playground() {
       )}
 
       <section className="reconstructions" aria-label="Reconstructions across k" ref={figureRef}>
-        <h2>Reconstructions across k (the paper&apos;s Figure 1)</h2>
+        <h2>Reconstructions across k of test images (the paper&apos;s Figure 1)</h2>
         <p>
           Column k takes the lowest k latents from the conditional prior instead of the posterior. k = 0 is the ordinary reconstruction; at k = {L} only the
           top latent&apos;s prior is left.
         </p>
-        {result && input && (
-          <ImageStrip
-            images={[input.pixels, ...result.scores.reconstructions]}
-            labels={['input', ...result.scores.reconstructions.map((_, k) => `k = ${k}`)]}
-            caption="Mean of p(x|z) for the current image"
-          />
-        )}
         {galleryRows.map((row) => (
           <ImageStrip key={row.label} images={[row.pixels, ...row.reconstructions]} labels={['input', ...row.reconstructions.map((_, k) => `k = ${k}`)]} caption={row.label} />
         ))}
         {priorSamples.length > 0 && <ImageStrip images={priorSamples} labels={priorSamples.map((_, i) => `sample ${i + 1}`)} caption="Samples from the prior" />}
-        <button type="button" onClick={newPriorSamples} disabled={!model}>
+        <button type="button" className="inputs-button" onClick={newPriorSamples} disabled={!model}>
           New prior samples
         </button>
       </section>
@@ -514,6 +465,11 @@ export function Playground() {
             </div>
           </div>
         ))}
+      </section>
+
+      <section className="about" aria-label="About">
+        <h2>What this measures</h2>
+        <Lede />
       </section>
     </div>
   );
