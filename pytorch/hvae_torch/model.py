@@ -5,9 +5,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import ParamStore, ResBlock, WnConv, resampled_shape
+from .layers import ParamStore, ResBlock, WnConv
 from .likelihoods import bernoulli_log_density, gaussian_log_density, standard_normal_log_density, sum_per_example
-from .stage_parts import GaussianHead, LatentToMap, batch_shape, skip_source
+from .stage_parts import GaussianHead, LatentToMap, batch_shape, inference_shapes, initialize_from_batch, skip_source
 
 
 class Hvae(nn.Module):
@@ -24,20 +24,7 @@ class Hvae(nn.Module):
         gated = config.get('gated') is True
         reference = config.get('referenceBlocks') is True
 
-        in_shapes, h_shapes, z_shapes = [], [], []
-        a = (h0, w0, c0)
-        for i, s in enumerate(stages_cfg):
-            in_shapes.append(a)
-            h = a
-            for b in s['blocks']:
-                if h[0] % b['stride'] or h[1] % b['stride']:
-                    raise ValueError(f'Stage {i + 1}: size {h[0]}x{h[1]} is not divisible by stride {b["stride"]}')
-                h = resampled_shape(h, b['channels'], b['stride'], 'down')
-            h_shapes.append(h)
-            lat = s['latent']
-            z = (h[0], h[1], lat['channels']) if lat['kind'] == 'conv' else (lat['units'],)
-            z_shapes.append(z)
-            a = z if lat['kind'] == 'conv' else h
+        in_shapes, h_shapes, z_shapes = inference_shapes((h0, w0, c0), stages_cfg)
 
         self.stages = nn.ModuleList()
         for i, s in enumerate(stages_cfg):
@@ -175,10 +162,4 @@ class Hvae(nn.Module):
 
     def initialize(self, x, seed=1):
         """Data-dependent initialisation of every weight-normalised layer from one batch (latents sampled)."""
-        gen = torch.Generator().manual_seed(seed)
-        self.store.init_mode = True
-        try:
-            with torch.no_grad():
-                self.run(x, 0, 'mode', lambda shape: torch.randn(shape, generator=gen))
-        finally:
-            self.store.init_mode = False
+        initialize_from_batch(self, x, seed)

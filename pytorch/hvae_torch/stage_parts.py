@@ -1,11 +1,42 @@
-"""The parts both models' stages are built from (src/hvae/stageParts.ts): Gaussian heads, the map
-from a latent sample to a feature map, and the rule that picks a generative block's skip input."""
+"""The parts both models' stages are built from (src/hvae/stageParts.ts): the shapes along the
+bottom-up path, Gaussian heads, the map from a latent sample to a feature map, the rule that picks a
+generative block's skip input, and the data-dependent initialisation."""
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import WnConv, WnDense
+from .layers import WnConv, WnDense, resampled_shape
 from .likelihoods import softplus_std
+
+
+def inference_shapes(input_shape, stages):
+    """(in_shapes, h_shapes, z_shapes) along the bottom-up path, as inferenceShapes in TypeScript."""
+    in_shapes, h_shapes, z_shapes = [], [], []
+    a = tuple(input_shape)
+    for i, s in enumerate(stages):
+        in_shapes.append(a)
+        h = a
+        for b in s['blocks']:
+            if h[0] % b['stride'] or h[1] % b['stride']:
+                raise ValueError(f'Stage {i + 1}: size {h[0]}x{h[1]} is not divisible by stride {b["stride"]}')
+            h = resampled_shape(h, b['channels'], b['stride'], 'down')
+        h_shapes.append(h)
+        lat = s['latent']
+        z = (h[0], h[1], lat['channels']) if lat['kind'] == 'conv' else (lat['units'],)
+        z_shapes.append(z)
+        a = z if lat['kind'] == 'conv' else h
+    return in_shapes, h_shapes, z_shapes
+
+
+def initialize_from_batch(model, x, seed):
+    """One k = 0 pass with sampled latents and every weight-normalised layer in initialisation mode."""
+    gen = torch.Generator().manual_seed(seed)
+    model.store.init_mode = True
+    try:
+        with torch.no_grad():
+            model.run(x, 0, 'mode', lambda shape: torch.randn(shape, generator=gen))
+    finally:
+        model.store.init_mode = False
 
 HEAD_INIT_SCALE = 0.1
 

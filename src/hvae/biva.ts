@@ -15,12 +15,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BivaConfig, LatentConfig } from './config.ts';
-import { ParamStore, ResBlock, WnConv, resampledShape, type BlockStyle, type Shape3 } from './layers.ts';
+import { ParamStore, ResBlock, WnConv, type BlockStyle, type Shape3 } from './layers.ts';
 import { bernoulliLogDensity, gaussianLogDensity, standardNormalLogDensity, sumPerExample, type Gaussian } from './likelihoods.ts';
 import type { HierarchicalVae, LowerLatents, PassOptions, PassResult } from './hierarchicalVae.ts';
 import type { LayerRepresentation } from './representations.ts';
 import { NoiseSource } from './noise.ts';
-import { GaussianHead, LatentToMap, skipSource } from './stageParts.ts';
+import { GaussianHead, LatentToMap, inferenceShapes, initializeFromBatch, skipSource } from './stageParts.ts';
 
 interface BivaStage {
   buBlocks: ResBlock[];
@@ -69,25 +69,8 @@ export class Biva implements HierarchicalVae {
     this.dims = config.inputShape[0] * config.inputShape[1] * config.inputShape[2];
     const style: BlockStyle = { gated: config.gated === true, reference: false, plain: false };
 
-    // Shapes, bottom-up: b_i and t_i share hShapes[i]; the BU path's next input is z_i^BU itself
-    // when the latent is spatial, else z_i^BU mapped to b_i's shape.
-    const hShapes: Shape3[] = [];
-    const zShapes: number[][] = [];
-    let buIn: Shape3 = [...config.inputShape];
-    const buInShapes: Shape3[] = [];
-    for (const [i, s] of config.stages.entries()) {
-      buInShapes.push(buIn);
-      let h = buIn;
-      for (const b of s.blocks) {
-        if (h[0] % b.stride !== 0 || h[1] % b.stride !== 0)
-          throw new Error(`Stage ${i + 1}: size ${h[0]}x${h[1]} is not divisible by stride ${b.stride}`);
-        h = resampledShape(h, b.channels, b.stride, 'down');
-      }
-      hShapes.push(h);
-      const z = s.latent.kind === 'conv' ? [h[0], h[1], s.latent.channels] : [s.latent.units];
-      zShapes.push(z);
-      buIn = s.latent.kind === 'conv' ? (z as Shape3) : h;
-    }
+    // The BU path's shapes; b_i and t_i share hShapes[i].
+    const { inShapes: buInShapes, hShapes, zShapes } = inferenceShapes(config.inputShape, config.stages);
 
     const inference = config.stages.map((s, i) => {
       const name = `stage${i + 1}`;
@@ -379,14 +362,7 @@ export class Biva implements HierarchicalVae {
 
   /** Data-dependent initialisation of every weight-normalised layer from one batch. */
   initialize(x: tf.Tensor4D, seed = 1): void {
-    this.store.initMode = true;
-    try {
-      tf.tidy(() => {
-        this.run(x, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(seed) });
-      });
-    } finally {
-      this.store.initMode = false;
-    }
+    initializeFromBatch(this.store, () => void this.run(x, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(seed) }));
   }
 
   dispose(): void {

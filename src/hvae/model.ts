@@ -9,12 +9,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { HvaeConfig } from './config.ts';
-import { ParamStore, ResBlock, WnConv, resampledShape, type Shape3 } from './layers.ts';
+import { ParamStore, ResBlock, WnConv, type Shape3 } from './layers.ts';
 import { bernoulliLogDensity, gaussianLogDensity, standardNormalLogDensity, sumPerExample, type Gaussian } from './likelihoods.ts';
 import type { HierarchicalVae, LowerLatents, PassOptions, PassResult } from './hierarchicalVae.ts';
 import { NoiseSource } from './noise.ts';
 import type { LayerRepresentation } from './representations.ts';
-import { GaussianHead, LatentToMap, skipSource } from './stageParts.ts';
+import { GaussianHead, LatentToMap, inferenceShapes, initializeFromBatch, skipSource } from './stageParts.ts';
 
 interface Stage {
   qBlocks: ResBlock[];
@@ -45,24 +45,7 @@ export class Hvae implements HierarchicalVae {
     this.numStages = L;
     this.dims = config.inputShape[0] * config.inputShape[1] * config.inputShape[2];
 
-    // Inference shapes, bottom-up.
-    const inShapes: Shape3[] = [];
-    const hShapes: Shape3[] = [];
-    const zShapes: number[][] = [];
-    let a: Shape3 = [...config.inputShape];
-    for (const [i, s] of config.stages.entries()) {
-      inShapes.push(a);
-      let h = a;
-      for (const b of s.blocks) {
-        if (h[0] % b.stride !== 0 || h[1] % b.stride !== 0)
-          throw new Error(`Stage ${i + 1}: size ${h[0]}x${h[1]} is not divisible by stride ${b.stride}`);
-        h = resampledShape(h, b.channels, b.stride, 'down');
-      }
-      hShapes.push(h);
-      const z = s.latent.kind === 'conv' ? [h[0], h[1], s.latent.channels] : [s.latent.units];
-      zShapes.push(z);
-      a = s.latent.kind === 'conv' ? (z as Shape3) : h;
-    }
+    const { inShapes, hShapes, zShapes } = inferenceShapes(config.inputShape, config.stages);
 
     const reference = config.referenceBlocks === true;
     const stages: Stage[] = [];
@@ -260,14 +243,7 @@ export class Hvae implements HierarchicalVae {
 
   /** Data-dependent initialisation of every weight-normalised layer from one batch. */
   initialize(x: tf.Tensor4D, seed = 1): void {
-    this.store.initMode = true;
-    try {
-      tf.tidy(() => {
-        this.run(x, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(seed) });
-      });
-    } finally {
-      this.store.initMode = false;
-    }
+    initializeFromBatch(this.store, () => void this.run(x, { k: 0, lowerLatents: 'mode', noise: new NoiseSource(seed) }));
   }
 
   dispose(): void {

@@ -1,11 +1,50 @@
 /**
- * The parts both models' stages are built from: Gaussian heads, the map from a latent sample to a
- * feature map, and the rule that picks a generative block's skip input.
+ * The parts both models' stages are built from: the shapes along the bottom-up path, Gaussian heads,
+ * the map from a latent sample to a feature map, the rule that picks a generative block's skip
+ * input, and the data-dependent initialisation.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { LatentConfig } from './config.ts';
-import { ParamStore, WnConv, WnDense, type Shape3 } from './layers.ts';
+import type { LatentConfig, StageConfig } from './config.ts';
+import { ParamStore, WnConv, WnDense, resampledShape, type Shape3 } from './layers.ts';
 import { softplusStd, type Gaussian } from './likelihoods.ts';
+
+export interface InferenceShapes {
+  /** Input of stage i's blocks: x, then z_{i-1} itself when it is spatial, else z_{i-1} mapped to h_{i-1}'s shape. */
+  inShapes: Shape3[];
+  /** Output of stage i's blocks. */
+  hShapes: Shape3[];
+  /** One example's shape of z_i: [h, w, c] or [units]. */
+  zShapes: number[][];
+}
+
+/** Shapes along the bottom-up inference path ('same' padding: strides divide); a stride that does not divide is refused. */
+export function inferenceShapes(inputShape: Shape3, stages: StageConfig[]): InferenceShapes {
+  const out: InferenceShapes = { inShapes: [], hShapes: [], zShapes: [] };
+  let a: Shape3 = [...inputShape];
+  for (const [i, s] of stages.entries()) {
+    out.inShapes.push(a);
+    let h = a;
+    for (const b of s.blocks) {
+      if (h[0] % b.stride !== 0 || h[1] % b.stride !== 0) throw new Error(`Stage ${i + 1}: size ${h[0]}x${h[1]} is not divisible by stride ${b.stride}`);
+      h = resampledShape(h, b.channels, b.stride, 'down');
+    }
+    out.hShapes.push(h);
+    const z = s.latent.kind === 'conv' ? [h[0], h[1], s.latent.channels] : [s.latent.units];
+    out.zShapes.push(z);
+    a = s.latent.kind === 'conv' ? (z as Shape3) : h;
+  }
+  return out;
+}
+
+/** Runs `pass` once with every weight-normalised layer of `store` in initialisation mode: each sets its gain and bias from the batch. */
+export function initializeFromBatch(store: ParamStore, pass: () => void): void {
+  store.initMode = true;
+  try {
+    tf.tidy(pass);
+  } finally {
+    store.initMode = false;
+  }
+}
 
 const HEAD_INIT_SCALE = 0.1;
 
