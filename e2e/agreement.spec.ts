@@ -1,24 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { galleryPng } from './galleryPng.ts';
 import { expect, test } from '@playwright/test';
-import { PNG } from 'pngjs';
 
 const MODEL = 'models/hvae-fashionmnist';
-
-/** The first MNIST gallery image as a PNG file: both the page and the CLI read it the same way. */
-function galleryPng(): string {
-  const bytes = readFileSync('public/gallery/mnist-test.bin').subarray(0, 784);
-  const png = new PNG({ width: 28, height: 28 });
-  for (let i = 0; i < 784; i++) {
-    png.data[i * 4] = png.data[i * 4 + 1] = png.data[i * 4 + 2] = bytes[i]!;
-    png.data[i * 4 + 3] = 255;
-  }
-  const path = join(mkdtempSync(join(tmpdir(), 'agree-')), 'gallery-mnist-0.png');
-  writeFileSync(path, PNG.sync.write(png));
-  return path;
-}
 
 test.describe('page and CLI agree on deterministic scores', () => {
   const file = galleryPng();

@@ -1,22 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { galleryPng } from './galleryPng.ts';
 import { expect, test, type Page } from '@playwright/test';
-import { PNG } from 'pngjs';
 
-/** The first MNIST gallery image as a 28x28 PNG: the page and `npm run score` read it the same way. */
-function galleryPng(dir: string): string {
-  const bytes = readFileSync('public/gallery/mnist-test.bin').subarray(0, 784);
-  const png = new PNG({ width: 28, height: 28 });
-  for (let i = 0; i < 784; i++) {
-    png.data[i * 4] = png.data[i * 4 + 1] = png.data[i * 4 + 2] = bytes[i]!;
-    png.data[i * 4 + 3] = 255;
-  }
-  const path = join(dir, 'mnist-0.png');
-  writeFileSync(path, PNG.sync.write(png));
-  return path;
-}
 
 async function drawStroke(page: Page): Promise<void> {
   const pad = page.getByRole('img', { name: /drawing/i });

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { galleryPng } from './galleryPng.ts';
 import { expect, test, type Page } from '@playwright/test';
-import { PNG } from 'pngjs';
 
 /** A small, fast run: a new tiny-grey model, 64 FashionMNIST images, one epoch of 8 batches. */
 async function setUpTinyRun(page: Page, name: string, opts: { learningRate?: string; epochs?: string } = {}): Promise<void> {
@@ -58,18 +58,6 @@ test('one epoch on a tiny set: the loss falls, the model is kept across a reload
   expect(errors).toEqual([]);
 });
 
-/** The first MNIST gallery image as a PNG: the page and `npm run score` read it the same way. */
-function galleryPng(dir: string): string {
-  const bytes = readFileSync('public/gallery/mnist-test.bin').subarray(0, 784);
-  const png = new PNG({ width: 28, height: 28 });
-  for (let i = 0; i < 784; i++) {
-    png.data[i * 4] = png.data[i * 4 + 1] = png.data[i * 4 + 2] = bytes[i]!;
-    png.data[i * 4 + 3] = 255;
-  }
-  const path = join(dir, 'mnist-0.png');
-  writeFileSync(path, PNG.sync.write(png));
-  return path;
-}
 
 /** Deterministic scores of an image file in the playground with a given model, by score name. */
 async function playgroundScores(page: Page, modelKey: string, imagePath: string): Promise<Record<string, number>> {
