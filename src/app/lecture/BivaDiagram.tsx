@@ -7,7 +7,7 @@
  */
 import { useState } from 'react';
 import type { BivaConfig } from '../../hvae/config.ts';
-import { hierarchyShapes, sub, type DiagramNode } from './ModelDiagram.tsx';
+import { DiagramInfo, hierarchyShapes, sub, type DiagramNode } from './ModelDiagram.tsx';
 
 /** BIVA's columns: 'q' is the BU path, 'td' the top-down inference path, 'p' generation. */
 type BivaNode = { path: 'q' | 'td' | 'p'; kind: 'x' | 'z' | 'block'; layer: number };
@@ -146,21 +146,7 @@ export function BivaDiagram({ config, onFocusNode }: BivaDiagramProps) {
           );
         })}
       </svg>
-      <div className="diagram-info" aria-live="polite" data-testid="diagram-info">
-        {info ? (
-          <>
-            <strong>{info.title}</strong>
-            {info.lines.map((l) => (
-              <span key={l}>{l}</span>
-            ))}
-          </>
-        ) : (
-          <span>
-            Point at a node (or Tab to it) for its shape and role. Circles: stochastic layers; squares: deterministic blocks; dashed: skips, and the merge that
-            brings the generative features into each top-down posterior.
-          </span>
-        )}
-      </div>
+      <DiagramInfo info={info} legend="dashed: skips, and the merge that brings the generative features into each top-down posterior." />
     </figure>
   );
 }

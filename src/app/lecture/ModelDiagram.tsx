@@ -185,18 +185,25 @@ export function ModelDiagram({ config, onFocusNode }: ModelDiagramProps) {
           );
         })}
       </svg>
-      <div className="diagram-info" aria-live="polite" data-testid="diagram-info">
-        {info ? (
-          <>
-            <strong>{info.title}</strong>
-            {info.lines.map((l) => (
-              <span key={l}>{l}</span>
-            ))}
-          </>
-        ) : (
-          <span>Point at a node (or Tab to it) for its shape and role. Circles: stochastic layers; squares: deterministic blocks; dashed: skip connections.</span>
-        )}
-      </div>
+      <DiagramInfo info={info} legend="dashed: skip connections." />
     </figure>
+  );
+}
+
+/** The focused node's title and lines under a diagram, or how to read it when none is focused. */
+export function DiagramInfo({ info, legend }: { info: { title: string; lines: string[] } | null; legend: string }) {
+  return (
+    <div className="diagram-info" aria-live="polite" data-testid="diagram-info">
+      {info ? (
+        <>
+          <strong>{info.title}</strong>
+          {info.lines.map((l) => (
+            <span key={l}>{l}</span>
+          ))}
+        </>
+      ) : (
+        <span>Point at a node (or Tab to it) for its shape and role. Circles: stochastic layers; squares: deterministic blocks; {legend}</span>
+      )}
+    </div>
   );
 }
