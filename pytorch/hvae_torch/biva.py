@@ -7,8 +7,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from .layers import ParamStore, ResBlock, WnConv
-from .likelihoods import bernoulli_log_density, gaussian_log_density, standard_normal_log_density, sum_per_example
-from .stage_parts import GaussianHead, LatentToMap, batch_shape, inference_shapes, initialize_from_batch, skip_source
+from .likelihoods import gaussian_log_density, standard_normal_log_density
+from .stage_parts import (GaussianHead, LatentToMap, batch_shape, inference_shapes, initialize_from_batch, pass_result, replica_tiler,
+                          skip_source)
 
 
 def pair_of(latent):
@@ -106,12 +107,8 @@ class Biva(nn.Module):
     def run(self, x, k, lower_latents='mode', noise=None, replicas=1):
         """The pass of Biva.run in TypeScript: x [N, C, H, W]; k counts stages, both halves."""
         L = self.num_stages
-        if not (isinstance(k, int) and 0 <= k <= L):
-            raise ValueError(f'k must be an integer in 0..{L}, got {k}')
+        tile = replica_tiler(k, L, replicas)
         noise = noise or (lambda shape: torch.zeros(shape))
-
-        def tile(t):
-            return t if replicas == 1 else t.repeat(replicas, *([1] * (t.dim() - 1)))
 
         def sample(d):
             return d[0] + d[1] * noise(tuple(d[0].shape)).to(d[0])
@@ -156,15 +153,7 @@ class Biva(nn.Module):
         logits, latents, priors = self.generate(xr.shape[0], pick, x)
         kl_elements = [gaussian_log_density(z, *qs[j]) - self.log_prior(j, z, priors[j]) if qs[j] is not None else None
                        for j, z in enumerate(latents)]
-        kl = [sum_per_example(e) if e is not None else None for e in kl_elements]
-        log_px_elements = bernoulli_log_density(xr, logits)
-        log_px = sum_per_example(log_px_elements)
-        log_weight = log_px
-        for term in kl:
-            if term is not None:
-                log_weight = log_weight - term
-        return {'logits': logits, 'log_px_given_z': log_px, 'kl': kl, 'kl_elements': kl_elements,
-                'log_px_elements': log_px_elements, 'log_weight': log_weight, 'latents': latents}
+        return pass_result(xr, logits, latents, kl_elements)
 
     @staticmethod
     def _lower(prior, lower_latents, noise):

@@ -6,8 +6,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from .layers import ParamStore, ResBlock, WnConv
-from .likelihoods import bernoulli_log_density, gaussian_log_density, standard_normal_log_density, sum_per_example
-from .stage_parts import GaussianHead, LatentToMap, batch_shape, inference_shapes, initialize_from_batch, skip_source
+from .likelihoods import gaussian_log_density, standard_normal_log_density
+from .stage_parts import (GaussianHead, LatentToMap, batch_shape, inference_shapes, initialize_from_batch, pass_result, replica_tiler,
+                          skip_source)
 
 
 class Hvae(nn.Module):
@@ -84,12 +85,8 @@ class Hvae(nn.Module):
         """x: [N, C, H, W]. noise(shape) gives standard-normal draws (zeros: every latent at its mean).
         Returns a dict of per-example terms as PassResult in TypeScript (latents NCHW or [N, units])."""
         L = self.num_stages
-        if not (isinstance(k, int) and 0 <= k <= L):
-            raise ValueError(f'k must be an integer in 0..{L}, got {k}')
+        tile = replica_tiler(k, L, replicas)
         noise = noise or (lambda shape: torch.zeros(shape))
-
-        def tile(t):
-            return t if replicas == 1 else t.repeat(replicas, *([1] * (t.dim() - 1)))
 
         qs, zq = [], []
         a, h_prev = x, None
@@ -116,15 +113,7 @@ class Hvae(nn.Module):
 
         logits, latents, priors = self.generate(xr.shape[0], pick, x)
         kl_elements = [gaussian_log_density(z, *qs[i]) - self.log_prior(i, z, priors[i]) if i >= k else None for i, z in enumerate(latents)]
-        kl = [sum_per_example(t) if t is not None else None for t in kl_elements]
-        log_px_elements = bernoulli_log_density(xr, logits)
-        log_px = sum_per_example(log_px_elements)
-        log_weight = log_px
-        for t in kl:
-            if t is not None:
-                log_weight = log_weight - t
-        return {'logits': logits, 'log_px_given_z': log_px, 'kl': kl, 'kl_elements': kl_elements,
-                'log_px_elements': log_px_elements, 'log_weight': log_weight, 'latents': latents}
+        return pass_result(xr, logits, latents, kl_elements)
 
     def generate(self, batch, pick, like):
         """The generative path; `pick(i, prior)` chooses z_i. `like` gives the device and dtype of the top prior."""

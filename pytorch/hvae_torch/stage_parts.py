@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .layers import WnConv, WnDense, resampled_shape
-from .likelihoods import softplus_std
+from .likelihoods import bernoulli_log_density, softplus_std, sum_per_example
 
 
 def inference_shapes(input_shape, stages):
@@ -96,3 +96,27 @@ def batch_shape(batch, latent_shape):
     if len(latent_shape) == 3:
         return (batch, latent_shape[2], latent_shape[0], latent_shape[1])
     return (batch, *latent_shape)
+
+
+def replica_tiler(k, num_stages, replicas):
+    """Checks a pass's k (0..num_stages); returns the map of a tensor to `replicas` stacked copies."""
+    if not (isinstance(k, int) and 0 <= k <= num_stages):
+        raise ValueError(f'k must be an integer in 0..{num_stages}, got {k}')
+
+    def tile(t):
+        return t if replicas == 1 else t.repeat(replicas, *([1] * (t.dim() - 1)))
+    return tile
+
+
+def pass_result(x, logits, latents, kl_elements):
+    """A pass's per-example terms (PassResult in TypeScript) from the tiled images, the logits of p(x|z),
+    the latents and each latent's KL elements (None below the cut)."""
+    kl = [sum_per_example(e) if e is not None else None for e in kl_elements]
+    log_px_elements = bernoulli_log_density(x, logits)
+    log_px = sum_per_example(log_px_elements)
+    log_weight = log_px
+    for term in kl:
+        if term is not None:
+            log_weight = log_weight - term
+    return {'logits': logits, 'log_px_given_z': log_px, 'kl': kl, 'kl_elements': kl_elements,
+            'log_px_elements': log_px_elements, 'log_weight': log_weight, 'latents': latents}

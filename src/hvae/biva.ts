@@ -20,7 +20,7 @@ import { bernoulliLogDensity, gaussianLogDensity, standardNormalLogDensity, sumP
 import type { HierarchicalVae, LowerLatents, PassOptions, PassResult } from './hierarchicalVae.ts';
 import type { LayerRepresentation } from './representations.ts';
 import { NoiseSource } from './noise.ts';
-import { GaussianHead, LatentToMap, inferenceShapes, initializeFromBatch, skipSource } from './stageParts.ts';
+import { GaussianHead, LatentToMap, inferenceShapes, initializeFromBatch, passResult, replicaTiler, skipSource } from './stageParts.ts';
 
 interface BivaStage {
   buBlocks: ResBlock[];
@@ -160,11 +160,8 @@ export class Biva implements HierarchicalVae {
   /** The pass behind every bound (see Hvae.run); k counts stages, both halves. */
   run(x: tf.Tensor4D, opts: PassOptions): PassResult {
     const { k, lowerLatents, noise } = opts;
-    const reps = opts.replicas ?? 1;
     const L = this.numStages;
-    if (!Number.isInteger(k) || k < 0 || k > L) throw new Error(`k must be an integer in 0..${L}, got ${k}`);
-    if (!Number.isInteger(reps) || reps < 1) throw new Error(`replicas must be a positive integer, got ${reps}`);
-    const tile = <T extends tf.Tensor>(t: T): T => (reps === 1 ? t : (tf.tile(t, [reps, ...t.shape.slice(1).map(() => 1)]) as T));
+    const tile = replicaTiler(opts, L);
     const sample = (d: Gaussian): tf.Tensor => tf.add(d.mean, tf.mul(d.std, noise.normal(d.mean.shape)));
 
     // Inference, bottom-up. Below stage k+1 every BU latent is q's mean, so the paths run once per
@@ -220,12 +217,7 @@ export class Biva implements HierarchicalVae {
       const q = qBottomFirst[j];
       return q ? tf.sub(gaussianLogDensity(z, q), this.logPrior(j, z, g.priors[j]!)) : null;
     });
-    const kl = klElements.map((e) => (e ? sumPerExample(e) : null));
-    const logPxElements = bernoulliLogDensity(xr, g.logits);
-    const logPxGivenZ = sumPerExample(logPxElements);
-    let logWeight: tf.Tensor1D = logPxGivenZ;
-    for (const term of kl) if (term) logWeight = tf.sub(logWeight, term);
-    return { logits: g.logits, logPxGivenZ, kl, logWeight, latents: g.latents, logPxElements, klElements };
+    return passResult(xr, g.logits, g.latents, klElements);
   }
 
   /** A latent below the cut: the conditional prior's mean or a sample of it. */

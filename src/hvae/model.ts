@@ -14,7 +14,7 @@ import { bernoulliLogDensity, gaussianLogDensity, standardNormalLogDensity, sumP
 import type { HierarchicalVae, LowerLatents, PassOptions, PassResult } from './hierarchicalVae.ts';
 import { NoiseSource } from './noise.ts';
 import type { LayerRepresentation } from './representations.ts';
-import { GaussianHead, LatentToMap, inferenceShapes, initializeFromBatch, skipSource } from './stageParts.ts';
+import { GaussianHead, LatentToMap, inferenceShapes, initializeFromBatch, passResult, replicaTiler, skipSource } from './stageParts.ts';
 
 interface Stage {
   qBlocks: ResBlock[];
@@ -113,11 +113,8 @@ export class Hvae implements HierarchicalVae {
    */
   run(x: tf.Tensor4D, opts: PassOptions): PassResult {
     const { k, lowerLatents, noise } = opts;
-    const reps = opts.replicas ?? 1;
     const L = this.numStages;
-    if (!Number.isInteger(k) || k < 0 || k > L) throw new Error(`k must be an integer in 0..${L}, got ${k}`);
-    if (!Number.isInteger(reps) || reps < 1) throw new Error(`replicas must be a positive integer, got ${reps}`);
-    const tile = <T extends tf.Tensor>(t: T): T => (reps === 1 ? t : (tf.tile(t, [reps, ...t.shape.slice(1).map(() => 1)]) as T));
+    const tile = replicaTiler(opts, L);
 
     // Bottom-up inference: below z_{k+1} the encoder is deterministic (means of q), so it runs
     // on the N images; the copies start at the first sampled latent.
@@ -150,12 +147,7 @@ export class Hvae implements HierarchicalVae {
       return lowerLatents === 'mode' ? prior.mean : tf.add(prior.mean, tf.mul(prior.std, noise.normal(prior.mean.shape)));
     });
     const klElements = g.latents.map((z, i) => (i >= k ? tf.sub(gaussianLogDensity(z, qs[i]!), this.logPrior(i, z, g.priors[i]!)) : null));
-    const kl = klElements.map((t) => (t ? sumPerExample(t) : null));
-    const logPxElements = bernoulliLogDensity(xr, g.logits);
-    const logPxGivenZ = sumPerExample(logPxElements);
-    let logWeight: tf.Tensor1D = logPxGivenZ;
-    for (const t of kl) if (t) logWeight = tf.sub(logWeight, t);
-    return { logits: g.logits, logPxGivenZ, kl, logWeight, latents: g.latents, logPxElements, klElements };
+    return passResult(xr, g.logits, g.latents, klElements);
   }
 
   /**

@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LatentConfig, StageConfig } from './config.ts';
 import { ParamStore, WnConv, WnDense, resampledShape, type Shape3 } from './layers.ts';
-import { softplusStd, type Gaussian } from './likelihoods.ts';
+import type { PassOptions, PassResult } from './hierarchicalVae.ts';
+import { bernoulliLogDensity, softplusStd, sumPerExample, type Gaussian } from './likelihoods.ts';
 
 export interface InferenceShapes {
   /** Input of stage i's blocks: x, then z_{i-1} itself when it is spatial, else z_{i-1} mapped to h_{i-1}'s shape. */
@@ -100,4 +101,22 @@ export function skipSource<T>(aboveOuts: T[], j: number, everyBlock: boolean): T
   if (aboveOuts.length === 0) return null;
   if (everyBlock) return aboveOuts[Math.min(j, aboveOuts.length - 1)]!;
   return j === 0 ? aboveOuts[aboveOuts.length - 1]! : null;
+}
+
+/** Checks a pass's k (0..numStages) and replica count; returns the map of a tensor to that many stacked copies. */
+export function replicaTiler(opts: PassOptions, numStages: number): <T extends tf.Tensor>(t: T) => T {
+  const reps = opts.replicas ?? 1;
+  if (!Number.isInteger(opts.k) || opts.k < 0 || opts.k > numStages) throw new Error(`k must be an integer in 0..${numStages}, got ${opts.k}`);
+  if (!Number.isInteger(reps) || reps < 1) throw new Error(`replicas must be a positive integer, got ${reps}`);
+  return <T extends tf.Tensor>(t: T): T => (reps === 1 ? t : (tf.tile(t, [reps, ...t.shape.slice(1).map(() => 1)]) as T));
+}
+
+/** A pass's per-example terms from the (tiled) images, the logits of p(x|z), the latents and each latent's KL elements (null below the cut). */
+export function passResult(x: tf.Tensor4D, logits: tf.Tensor4D, latents: tf.Tensor[], klElements: (tf.Tensor | null)[]): PassResult {
+  const kl = klElements.map((e) => (e ? sumPerExample(e) : null));
+  const logPxElements = bernoulliLogDensity(x, logits);
+  const logPxGivenZ = sumPerExample(logPxElements);
+  let logWeight: tf.Tensor1D = logPxGivenZ;
+  for (const term of kl) if (term) logWeight = tf.sub(logWeight, term);
+  return { logits, logPxGivenZ, kl, logWeight, latents, logPxElements, klElements };
 }
