@@ -27,6 +27,7 @@ import {
   luma,
   medianOf,
   resampleArea,
+  boxAbove,
   type Box,
   type InvertOption,
   type ModelInput,
@@ -61,7 +62,7 @@ export function convertAsFashionMnist(input: RgbaImage, options: FashionMnistOpt
 
   const distance = distances(rgb, background);
   const noise = NOISE_FACTOR * medianOf(Float32Array.from(borderValues(distance, width, height), (d) => d / MAX_DISTANCE)) * MAX_DISTANCE;
-  const box = trimBox(distance, width, height, Math.max(TRIM_FUZZ, noise));
+  const box = boxAbove(distance, width, height, Math.max(TRIM_FUZZ, noise));
   if (!box) return emptyResult(inverted);
 
   // Negated relative to the background: it goes to 0 and full white (or black, not inverted) to 1.
@@ -117,25 +118,6 @@ function distances(rgb: Float32Array, colour: readonly [number, number, number])
   return out;
 }
 
-/** The smallest box holding every pixel farther than `tolerance` from the background; null when there is none. */
-function trimBox(distance: Float32Array, width: number, height: number, tolerance: number): Box | null {
-  let left = width;
-  let right = -1;
-  let top = height;
-  let bottom = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      if (distance[row + x]! > tolerance) {
-        if (x < left) left = x;
-        if (x > right) right = x;
-        if (y < top) top = y;
-        bottom = y;
-      }
-    }
-  }
-  return right < 0 ? null : { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
-}
 
 /** Output size with the longest side `side` and the aspect ratio kept (rounded, at least 1). */
 function fitLongestSide(width: number, height: number, side: number): [number, number] {

@@ -162,6 +162,26 @@ export interface Box {
   height: number;
 }
 
+/** The smallest box holding every pixel whose value exceeds `threshold`; null when there is none. */
+export function boxAbove(values: Float32Array, width: number, height: number, threshold: number): Box | null {
+  let left = width;
+  let right = -1;
+  let top = height;
+  let bottom = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (values[row + x]! > threshold) {
+        if (x < left) left = x;
+        if (x > right) right = x;
+        if (y < top) top = y;
+        bottom = y;
+      }
+    }
+  }
+  return right < 0 ? null : { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
+}
+
 /** For each output cell, the source cells it overlaps and the overlap weights (summing to 1). */
 interface AreaKernel {
   first: Int32Array;

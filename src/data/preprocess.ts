@@ -13,7 +13,7 @@ import {
   emptyResult,
   resampleArea,
   toGrey,
-  type Box,
+  boxAbove,
   type InvertOption,
   type ModelInput,
   type RgbaImage,
@@ -51,7 +51,7 @@ export function preprocessImage(input: RgbaImage, options: PreprocessOptions = {
   if (peak - background <= INK_THRESHOLD) return emptyResult(inverted);
   const ink = levels(grey.values, inverted, background, peak);
 
-  const box = inkBox(ink, width, height);
+  const box = boxAbove(ink, width, height, 0);
   if (!box) return emptyResult(inverted);
   const scale = DIGIT_BOX / Math.max(box.width, box.height);
   const outWidth = Math.max(1, Math.round(box.width * scale));
@@ -71,24 +71,6 @@ function levels(values: Float32Array, inverted: boolean, background: number, pea
   return out;
 }
 
-function inkBox(ink: Float32Array, width: number, height: number): Box | null {
-  let left = width;
-  let right = -1;
-  let top = height;
-  let bottom = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      if (ink[row + x]! > 0) {
-        if (x < left) left = x;
-        if (x > right) right = x;
-        if (y < top) top = y;
-        bottom = y;
-      }
-    }
-  }
-  return right < 0 ? null : { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
-}
 
 /**
  * Places the digit in the 28x28 field so its centre of mass lands on pixel (14, 14), in pixel-index
