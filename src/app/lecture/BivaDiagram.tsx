@@ -7,7 +7,7 @@
  */
 import { useState } from 'react';
 import type { BivaConfig } from '../../hvae/config.ts';
-import { DiagramInfo, hierarchyShapes, sub, type DiagramNode } from './ModelDiagram.tsx';
+import { DiagramInfo, DiagramNodeShape, hierarchyShapes, sub, type DiagramNode } from './ModelDiagram.tsx';
 
 /** BIVA's columns: 'q' is the BU path, 'td' the top-down inference path, 'p' generation. */
 type BivaNode = { path: 'q' | 'td' | 'p'; kind: 'x' | 'z' | 'block'; layer: number };
@@ -122,28 +122,7 @@ export function BivaDiagram({ config, onFocusNode }: BivaDiagramProps) {
           const half = n.kind === 'z' && n.layer < L ? (n.path === 'q' ? 'ᴮᵁ' : n.path === 'td' ? 'ᵀᴰ' : '') : '';
           const label = n.kind === 'x' ? 'x' : n.kind === 'z' ? `z${sub(n.layer)}${half}` : n.path === 'q' ? `b${sub(n.layer)}` : n.path === 'td' ? `t${sub(n.layer)}` : `e${sub(n.layer - 1)}`;
           const d = describe(n, config);
-          return (
-            <g
-              key={`${n.path}-${n.kind}-${n.layer}`}
-              className={same(focus, n) ? 'diagram-node diagram-node--on' : 'diagram-node'}
-              tabIndex={0}
-              role="button"
-              aria-label={`${d.title}: ${d.lines.join('; ')}`}
-              data-node={`${n.path}-${n.kind}-${n.layer}`}
-              onPointerEnter={() => choose(n)}
-              onFocus={() => choose(n)}
-              onBlur={() => choose(null)}
-            >
-              {n.kind === 'block' ? (
-                <rect x={n.x - R} y={n.y - R} width={2 * R} height={2 * R} rx={3} />
-              ) : (
-                <circle cx={n.x} cy={n.y} r={R} className={n.kind === 'x' ? 'diagram-observed' : undefined} />
-              )}
-              <text x={n.x} y={n.y} dy="0.35em" textAnchor="middle" fontSize={R < 14 ? 10 : undefined}>
-                {label}
-              </text>
-            </g>
-          );
+          return <DiagramNodeShape key={`${n.path}-${n.kind}-${n.layer}`} node={n} r={R} label={label} info={d} on={same(focus, n)} onFocusChange={(f) => choose(f ? n : null)} />;
         })}
       </svg>
       <DiagramInfo info={info} legend="dashed: skips, and the merge that brings the generative features into each top-down posterior." />

@@ -161,32 +161,44 @@ export function ModelDiagram({ config, onFocusNode }: ModelDiagramProps) {
           const label = n.kind === 'x' ? 'x' : n.kind === 'z' ? `z${sub(n.layer)}` : n.path === 'q' ? `d${sub(n.layer)}` : `g${sub(n.layer)}`;
           const d = describe(n, config, shapes);
           const on = same(focus, n);
-          return (
-            <g
-              key={`${n.path}-${n.kind}-${n.layer}`}
-              className={on ? 'diagram-node diagram-node--on' : 'diagram-node'}
-              tabIndex={0}
-              role="button"
-              aria-label={`${d.title}: ${d.lines.join('; ')}`}
-              data-node={`${n.path}-${n.kind}-${n.layer}`}
-              onPointerEnter={() => choose(n)}
-              onFocus={() => choose(n)}
-              onBlur={() => choose(null)}
-            >
-              {n.kind === 'block' ? (
-                <rect x={n.x - R} y={n.y - R} width={2 * R} height={2 * R} rx={3} />
-              ) : (
-                <circle cx={n.x} cy={n.y} r={R} className={n.kind === 'x' ? 'diagram-observed' : undefined} />
-              )}
-              <text x={n.x} y={n.y} dy="0.35em" textAnchor="middle">
-                {label}
-              </text>
-            </g>
-          );
+          return <DiagramNodeShape key={`${n.path}-${n.kind}-${n.layer}`} node={n} r={R} label={label} info={d} on={on} onFocusChange={(f) => choose(f ? n : null)} />;
         })}
       </svg>
       <DiagramInfo info={info} legend="dashed: skip connections." />
     </figure>
+  );
+}
+
+/** One node of a diagram: a square block or a round latent (x filled), labelled, focusable, naming its role to screen readers. */
+export function DiagramNodeShape(props: {
+  node: { path: string; kind: 'x' | 'z' | 'block'; layer: number; x: number; y: number };
+  r: number;
+  label: string;
+  info: { title: string; lines: string[] };
+  on: boolean;
+  onFocusChange: (focused: boolean) => void;
+}) {
+  const { node: n, r: R, label, info, on, onFocusChange } = props;
+  return (
+    <g
+      className={on ? 'diagram-node diagram-node--on' : 'diagram-node'}
+      tabIndex={0}
+      role="button"
+      aria-label={`${info.title}: ${info.lines.join('; ')}`}
+      data-node={`${n.path}-${n.kind}-${n.layer}`}
+      onPointerEnter={() => onFocusChange(true)}
+      onFocus={() => onFocusChange(true)}
+      onBlur={() => onFocusChange(false)}
+    >
+      {n.kind === 'block' ? (
+        <rect x={n.x - R} y={n.y - R} width={2 * R} height={2 * R} rx={3} />
+      ) : (
+        <circle cx={n.x} cy={n.y} r={R} className={n.kind === 'x' ? 'diagram-observed' : undefined} />
+      )}
+      <text x={n.x} y={n.y} dy="0.35em" textAnchor="middle" fontSize={R < 14 ? 10 : undefined}>
+        {label}
+      </text>
+    </g>
   );
 }
 
