@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 
 const MODEL = 'models/hvae-fashionmnist';
 
-test.describe('page and CLI agree on deterministic scores', () => {
+test.describe('forced to each backend, the page says so, agrees with the CLI on deterministic scores, and samples', () => {
   const file = galleryPng();
   const cli = JSON.parse(execFileSync('npx', ['tsx', 'src/cli/score.ts', '--deterministic', '--model', MODEL, file], { encoding: 'utf8' }).trim()) as {
     scores: Record<string, { nats: number }>;
@@ -23,6 +23,15 @@ test.describe('page and CLI agree on deterministic scores', () => {
         const nats = Number(await page.locator(`[data-testid=scores] [data-score="${name}"]`).getAttribute('data-nats'));
         expect(Math.abs(nats - cli.scores[name]!.nats), `${name} on ${backend}`).toBeLessThan(1e-3);
       }
+      // Sampled latents (the default) on the same backend: a finite ELBO that differs from the means'.
+      const elbo = page.locator('[data-testid=scores] [data-score="L>0"]');
+      await page.evaluate((b) => (location.hash = `#backend=${b}`), backend);
+      await expect(async () => {
+        const nats = Number(await elbo.getAttribute('data-nats'));
+        expect(Number.isFinite(nats)).toBe(true);
+        expect(Math.abs(nats - cli.scores["L>0"]!.nats)).toBeGreaterThan(1e-3);
+      }).toPass({ timeout: 120_000 });
+      await expect(page.getByTestId('backend')).toContainText(`Backend: ${backend}`);
     });
   }
 });

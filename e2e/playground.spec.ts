@@ -54,19 +54,3 @@ test('an uploaded PNG is scored; a non-image file shows an error and the page st
   await expect(page.getByText(/What the model sees: mnist test image/)).toBeVisible({ timeout: 60_000 });
   expect(errors).toEqual([]);
 });
-
-for (const backend of ['wasm', 'webgl', 'cpu'] as const) {
-  test(`forced to ${backend}, the backend line says so and scoring works`, async ({ page }) => {
-    await openReady(page, `#backend=${backend}`);
-    await expect(page.getByTestId('backend')).toContainText(`Backend: ${backend}`);
-    await page.getByRole('button', { name: /^fashionmnist test image/ }).first().click();
-    await expect(page.getByTestId('scores')).toContainText('ELBO', { timeout: 90_000 });
-  });
-}
-
-test('forced to webgpu where Chromium offers an adapter @webgpu', async ({ page }) => {
-  await openReady(page, '#backend=webgpu');
-  await expect(page.getByTestId('backend')).toContainText('Backend: webgpu');
-  await page.getByRole('button', { name: /^fashionmnist test image/ }).first().click();
-  await expect(page.getByTestId('scores')).toContainText('ELBO', { timeout: 120_000 });
-});

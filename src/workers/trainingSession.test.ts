@@ -27,11 +27,15 @@ describe('training session', () => {
     };
   });
 
-  function newSession(settings: TrainSettings, events: Partial<{ step: (r: StepReport, s: TrainingSession) => void; epoch: (r: EpochReport) => void }> = {}) {
+  function newSession(
+    settings: TrainSettings,
+    events: Partial<{ step: (r: StepReport, s: TrainingSession) => void; epoch: (r: EpochReport) => void; held: () => void }> = {},
+  ) {
     const model = new Hvae(TINY_GREY, 1);
     const session: TrainingSession = new TrainingSession(model, data, heldOut, settings, {
       step: (r) => events.step?.(r, session),
       epoch: (r) => events.epoch?.(r),
+      held: () => events.held?.(),
     });
     session.initialiseNewModel();
     return { model, session };
@@ -57,10 +61,12 @@ describe('training session', () => {
     model.dispose();
   });
 
-  it('pauses between batches until resumed, and stops between batches', async () => {
+  it('pauses between batches until resumed, says when it has halted, and stops between batches', async () => {
     const steps: number[] = [];
+    const heldAfterStep: number[] = [];
     let stepsWhilePaused = -1;
     const { model, session } = newSession(SETTINGS, {
+      held: () => heldAfterStep.push(steps.at(-1)!),
       step: (r, s) => {
         steps.push(r.step);
         if (r.step === 2) {
@@ -76,6 +82,8 @@ describe('training session', () => {
     });
     expect(await session.run()).toEqual({ kind: 'stopped' });
     expect(stepsWhilePaused).toBe(0);
+    // Halted once, after the step that asked for the pause: no report can follow the "paused" message.
+    expect(heldAfterStep).toEqual([2]);
     expect(steps).toEqual([1, 2, 3, 4, 5]);
     model.dispose();
   });

@@ -18,6 +18,8 @@ export type SessionOutcome = { kind: 'completed' } | { kind: 'stopped' } | { kin
 export interface SessionEvents {
   step(report: StepReport): void;
   epoch(report: EpochReport): void;
+  /** The run has halted between batches after a pause: no step reports until it resumes. */
+  held(): void;
 }
 
 /** Images for the data-dependent initialisation of a new model, as the CLI uses. */
@@ -89,6 +91,7 @@ export class TrainingSession {
   /** Waits while paused; true when the run should stop. */
   private async checkpoint(): Promise<boolean> {
     await this.yieldToEvents();
+    if (this.paused && !this.stopRequested) this.events.held();
     while (this.paused && !this.stopRequested) await new Promise<void>((resolve) => (this.wake = resolve));
     this.wake = null;
     return this.stopRequested;

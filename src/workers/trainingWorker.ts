@@ -46,6 +46,7 @@ async function start(req: Extract<TrainingRequest, { type: 'start' }>): Promise<
       epochsDone = report.epoch;
       post({ type: 'epoch', report });
     },
+    held: () => post({ type: 'paused' }),
   });
   session = s;
   onWebGPUDeviceLost((result) => {
@@ -97,7 +98,6 @@ self.onmessage = (ev: MessageEvent<TrainingRequest>) => {
   if (!session) return;
   if (req.type === 'pause') {
     session.pause();
-    post({ type: 'paused' });
   } else if (req.type === 'resume') {
     session.resume();
     post({ type: 'resumed' });

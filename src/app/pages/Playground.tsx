@@ -91,16 +91,18 @@ export function Playground() {
 
   useEffect(() => {
     fetchModelIndex().then(
-      (list) => {
-        setModels(list);
-        if (!useView.getState().model && list[0]) useView.getState().set({ model: list[0].name });
-      },
+      (list) => setModels(list),
       (e: Error) => setMessage(e.message),
     );
     fetchGallery().then(setGallery, (e: Error) => setMessage(e.message));
     // Models trained or imported on the Train page; a browser without IndexedDB simply has none.
     listLocalModels().then(setLocalModels, () => setLocalModels([]));
   }, []);
+
+  // A link or hash without a model (at load or later) gets the first shipped one.
+  useEffect(() => {
+    if (!view.model && models?.[0]) useView.getState().set({ model: models[0].name });
+  }, [view.model, models]);
 
   // One worker per (model, backend choice): it loads the weights and picks the backend.
   useEffect(() => {

@@ -124,6 +124,7 @@ export const useTrainingRun = create<RunState & Actions>((set, get) => {
         set((s) => ({ epochs: [...s.epochs, msg.report] }));
         break;
       case 'paused':
+        flushSteps();
         set({ phase: 'paused' });
         break;
       case 'resumed':
