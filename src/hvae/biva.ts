@@ -153,6 +153,11 @@ export class Biva implements HierarchicalVae {
     }
   }
 
+  /** Everything but the generative path (p, p_bu, p_td and the output layer): both inference paths and their merges. */
+  isInferenceParameter(name: string): boolean {
+    return !/\/p(_bu|_td)?\//.test(name) && !/^output(\/|$)/.test(name);
+  }
+
   numParams(): number {
     return this.store.numParams();
   }

@@ -56,6 +56,8 @@ export interface HierarchicalVae extends InferenceRepresentations {
   /** One example's shape of each latent. */
   readonly latentShapes: number[][];
   numParams(): number;
+  /** Whether a parameter (a ParamStore name) belongs to the inference network: q and the paths only q reads. */
+  isInferenceParameter(name: string): boolean;
   /** The forward pass behind every bound; the caller owns the tensors (wrap in tf.tidy). */
   run(x: tf.Tensor4D, opts: PassOptions): PassResult;
   /** Means of p(x|z) for n draws from the prior; the lower latents sampled or at their conditional means. */

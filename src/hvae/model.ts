@@ -103,6 +103,10 @@ export class Hvae implements HierarchicalVae {
     this.latentShapes = zShapes;
   }
 
+  isInferenceParameter(name: string): boolean {
+    return /^stage\d+\/q\//.test(name);
+  }
+
   numParams(): number {
     return this.store.numParams();
   }
