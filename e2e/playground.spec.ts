@@ -54,3 +54,24 @@ test('an uploaded PNG is scored; a non-image file shows an error and the page st
   await expect(page.getByText(/What the model sees: mnist test image/)).toBeVisible({ timeout: 60_000 });
   expect(errors).toEqual([]);
 });
+
+test('the Appendix E bounds L<l, asked for in the link, are shown for every l beside the ELBO', async ({ page }) => {
+  const errors = await openReady(page, '#det=1&below=1');
+  await page.locator('input[type=file]').setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: digitPng() });
+  const below = page.getByTestId('bounds-below');
+  await expect(below.locator('[data-score^="L<"]')).toHaveCount(3, { timeout: 60_000 });
+  const elbo = Number(await page.locator('[data-testid=scores] [data-score="L>0"]').getAttribute('data-nats'));
+  for (let l = 1; l <= 3; l++) {
+    const bound = Number(await below.locator(`[data-score="L<${l}"]`).getAttribute('data-nats'));
+    const ratio = Number(await below.locator(`[data-score="LLR>0<${l}"]`).getAttribute('data-nats'));
+    expect(Number.isFinite(bound)).toBe(true);
+    expect(ratio).toBeCloseTo(bound - elbo, 9);
+  }
+  // Turned off, the table goes and the extra passes with it.
+  const toggle = page.getByRole('checkbox', { name: /Appendix E/ });
+  // A link with advanced settings opens them folded out.
+  await expect(toggle).toBeVisible();
+  await toggle.uncheck();
+  await expect(below).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -8,7 +8,7 @@ from torch import nn
 
 from .layers import ParamStore, ResBlock, WnConv
 from .likelihoods import gaussian_log_density, standard_normal_log_density
-from .stage_parts import (GaussianHead, LatentToMap, batch_shape, inference_shapes, initialize_from_batch, pass_result, replica_tiler,
+from .stage_parts import (GaussianHead, LatentToMap, batch_shape, first_prior_stage, inference_shapes, initialize_from_batch, pass_result, replica_tiler,
                           skip_source)
 
 
@@ -104,10 +104,11 @@ class Biva(nn.Module):
     def num_params(self):
         return sum(p.numel() for p in self.store.params.values())
 
-    def run(self, x, k, lower_latents='mode', noise=None, replicas=1):
-        """The pass of Biva.run in TypeScript: x [N, C, H, W]; k counts stages, both halves."""
+    def run(self, x, k, lower_latents='mode', noise=None, replicas=1, l=None):
+        """The pass of Biva.run in TypeScript: x [N, C, H, W]; k and l count stages, both halves."""
         L = self.num_stages
-        tile = replica_tiler(k, L, replicas)
+        tile = replica_tiler(k, L, replicas, l)
+        top = first_prior_stage(l, L) - 1
         noise = noise or (lambda shape: torch.zeros(shape))
 
         def sample(d):
@@ -115,7 +116,7 @@ class Biva(nn.Module):
 
         u, t, skip = x, x, None
         ts, q_bu, z_bu = [], [], []
-        for i, st in enumerate(self.stages):
+        for i, st in enumerate(self.stages[:top]):
             if i == k:
                 u, t = tile(u), tile(t)
                 skip = tile(skip) if skip is not None else None
@@ -132,13 +133,18 @@ class Biva(nn.Module):
                 z_bu.append(z)
                 u = st.bu_to_map(z)
             skip = torch.cat([b, t], dim=1)
-        q_top = self.q_top(self.top_merge(skip, None)) if k < L else None
+        q_top = self.q_top(self.top_merge(skip, None)) if k < L and top == L else None
         z_top = sample(q_top) if q_top is not None else None
 
         xr = tile(x)
         qs = [None] * len(self.latent_names)
 
         def pick(i, priors, e):
+            if i >= top:
+                if len(priors) == 1:
+                    return [sample(priors[0])]
+                td = sample(priors[1])  # TD drawn before BU, as sample_prior and the L>k pass draw them
+                return [sample(priors[0]), td]
             if i == L - 1:
                 qs[-1] = q_top
                 return [z_top if z_top is not None else self._lower(priors[0], lower_latents, noise)]

@@ -7,7 +7,7 @@ from torch import nn
 
 from .layers import ParamStore, ResBlock, WnConv
 from .likelihoods import gaussian_log_density, standard_normal_log_density
-from .stage_parts import (GaussianHead, LatentToMap, batch_shape, inference_shapes, initialize_from_batch, pass_result, replica_tiler,
+from .stage_parts import (GaussianHead, LatentToMap, batch_shape, first_prior_stage, inference_shapes, initialize_from_batch, pass_result, replica_tiler,
                           skip_source)
 
 
@@ -81,16 +81,18 @@ class Hvae(nn.Module):
     def num_params(self):
         return sum(p.numel() for p in self.store.params.values())
 
-    def run(self, x, k, lower_latents='mode', noise=None, replicas=1):
+    def run(self, x, k, lower_latents='mode', noise=None, replicas=1, l=None):
         """x: [N, C, H, W]. noise(shape) gives standard-normal draws (zeros: every latent at its mean).
+        l: L<l, the stages from l up draw their latents from the prior (default none).
         Returns a dict of per-example terms as PassResult in TypeScript (latents NCHW or [N, units])."""
         L = self.num_stages
-        tile = replica_tiler(k, L, replicas)
+        tile = replica_tiler(k, L, replicas, l)
+        top = first_prior_stage(l, L) - 1
         noise = noise or (lambda shape: torch.zeros(shape))
 
         qs, zq = [], []
         a, h_prev = x, None
-        for i, st in enumerate(self.stages):
+        for i, st in enumerate(self.stages[:top]):
             h = a
             for j, blk in enumerate(st.q_blocks):
                 h = blk(h, h_prev if j == 0 or self.every_block else None)
@@ -105,6 +107,8 @@ class Hvae(nn.Module):
         xr = tile(x)
 
         def pick(i, prior):
+            if i >= top:
+                return prior[0] + prior[1] * noise(tuple(prior[0].shape)).to(prior[0])
             if i >= k:
                 return zq[i]
             if lower_latents == 'mode':
@@ -112,7 +116,8 @@ class Hvae(nn.Module):
             return prior[0] + prior[1] * noise(tuple(prior[0].shape)).to(prior[0])
 
         logits, latents, priors = self.generate(xr.shape[0], pick, x)
-        kl_elements = [gaussian_log_density(z, *qs[i]) - self.log_prior(i, z, priors[i]) if i >= k else None for i, z in enumerate(latents)]
+        kl_elements = [gaussian_log_density(z, *qs[i]) - self.log_prior(i, z, priors[i]) if k <= i < top else None
+                       for i, z in enumerate(latents)]
         return pass_result(xr, logits, latents, kl_elements)
 
     def generate(self, batch, pick, like):

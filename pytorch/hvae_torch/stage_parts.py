@@ -98,14 +98,25 @@ def batch_shape(batch, latent_shape):
     return (batch, *latent_shape)
 
 
-def replica_tiler(k, num_stages, replicas):
-    """Checks a pass's k (0..num_stages); returns the map of a tensor to `replicas` stacked copies."""
+def replica_tiler(k, num_stages, replicas, l=None):
+    """Checks a pass's k (0..num_stages) and l (1..num_stages + 1, L<l: with k = 0 only); returns the
+    map of a tensor to `replicas` stacked copies."""
     if not (isinstance(k, int) and 0 <= k <= num_stages):
         raise ValueError(f'k must be an integer in 0..{num_stages}, got {k}')
+    l = first_prior_stage(l, num_stages)
+    if not (isinstance(l, int) and 1 <= l <= num_stages + 1):
+        raise ValueError(f'l must be an integer in 1..{num_stages + 1}, got {l}')
+    if l <= num_stages and k != 0:
+        raise ValueError(f'L<l takes the stages below l from q: k must be 0, got {k}')
 
     def tile(t):
         return t if replicas == 1 else t.repeat(replicas, *([1] * (t.dim() - 1)))
     return tile
+
+
+def first_prior_stage(l, num_stages):
+    """The l of L<l: the first stage (1-based) whose latents come from the prior; L + 1 when none does."""
+    return num_stages + 1 if l is None else l
 
 
 def pass_result(x, logits, latents, kl_elements):

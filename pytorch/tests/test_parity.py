@@ -50,21 +50,24 @@ def rel_close(a, b, tol=1e-4, floor=1e-6):
 
 
 @pytest.mark.parametrize('name', CONFIGS)
-def test_deterministic_bounds_equal_the_typescript_model(ts_fixture, name):
+def test_deterministic_bounds_and_lower_bounds_below_l_equal_the_typescript_model(ts_fixture, name):
     model, x, values, _ = load_case(ts_fixture, name)
     with torch.no_grad():
         for k in range(model.num_stages + 1):
             r = model.run(x, k)
             rel_close(r['log_weight'].numpy(), values[f'deterministic/logWeight/{k}'])
+        for l in range(1, model.num_stages + 1):
+            r = model.run(x, 0, l=l)
+            rel_close(r['log_weight'].numpy(), values[f'deterministic/logWeightBelow/{l}'])
 
 
 @pytest.mark.parametrize('name', CONFIGS)
 def test_passes_with_the_same_noise_agree_term_by_term(ts_fixture, name):
     model, x, values, info = load_case(ts_fixture, name)
-    for tag, k, lower in [('k0', 0, 'mode'), ('k1sample', 1, 'sample')]:
+    for tag, k, lower, l in [('k0', 0, 'mode', None), ('k1sample', 1, 'sample', None), ('l2', 0, 'mode', 2)]:
         noise, left = replay(values, tag, info['draws'][tag])
         with torch.no_grad():
-            r = model.run(x, k, lower, noise)
+            r = model.run(x, k, lower, noise, l=l)
         assert not left, f'{tag}: the pass used {info["draws"][tag] - len(left)} of {info["draws"][tag]} draws'
         rel_close(r['log_weight'].numpy(), values[f'{tag}/logWeight'])
         rel_close(r['log_px_given_z'].numpy(), values[f'{tag}/logPxGivenZ'])

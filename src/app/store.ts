@@ -1,8 +1,8 @@
 /**
  * The app's state, mirrored in the URL hash so that a link reproduces the view: the page, and
  * the playground's model, backend, importance samples S, false-positive rate, lower-latent mode,
- * deterministic scoring, inversion, the conversion of uploads and drawings (and whether 28x28
- * pictures are converted too) and the chosen gallery image; the lecture's slide and whether
+ * deterministic scoring, the Appendix E bounds L<l, inversion, the conversion of uploads and
+ * drawings (and whether 28x28 pictures are converted too) and the chosen gallery image; the lecture's slide and whether
  * this window is the presenter view.
  */
 import { create } from 'zustand';
@@ -32,6 +32,8 @@ export interface ViewState {
   fpr: number;
   lowerLatents: LowerLatents;
   deterministic: boolean;
+  /** Also compute L<l for every l (the paper's Appendix E): one more pass per l. */
+  boundsBelow: boolean;
   invert: InvertChoice;
   conversion: ConversionChoice;
   /** Convert pictures that are already 28x28 too, instead of taking them as they are. */
@@ -56,6 +58,7 @@ export const DEFAULT_VIEW: ViewState = {
   fpr: 0.05,
   lowerLatents: 'mode',
   deterministic: false,
+  boundsBelow: false,
   invert: 'auto',
   conversion: 'model',
   alwaysConvert: false,
@@ -80,6 +83,7 @@ export function parseHash(hash: string): Partial<ViewState> {
   const lower = p.get('lower');
   if (lower === 'mode' || lower === 'sample') out.lowerLatents = lower;
   if (p.has('det')) out.deterministic = p.get('det') === '1';
+  if (p.has('below')) out.boundsBelow = p.get('below') === '1';
   const inv = p.get('invert');
   if (inv === 'auto' || inv === 'on' || inv === 'off') out.invert = inv;
   const conv = p.get('conv');
@@ -103,6 +107,7 @@ export function toHash(v: ViewState): string {
   if (v.fpr !== DEFAULT_VIEW.fpr) p.set('fpr', String(v.fpr));
   if (v.lowerLatents !== DEFAULT_VIEW.lowerLatents) p.set('lower', v.lowerLatents);
   if (v.deterministic) p.set('det', '1');
+  if (v.boundsBelow) p.set('below', '1');
   if (v.invert !== DEFAULT_VIEW.invert) p.set('invert', v.invert);
   if (v.conversion !== DEFAULT_VIEW.conversion) p.set('conv', v.conversion);
   if (v.alwaysConvert) p.set('convert28', '1');

@@ -71,15 +71,20 @@ async function main(): Promise<void> {
     if (!SHIPPED[name]) model.initialize(x, 3);
     const L = model.numStages;
     const named: [string, tf.Tensor][] = [['x', x]];
-    for (let k = 0; k <= L; k++) {
-      const r = model.run(x, { k, lowerLatents: 'mode', noise: new NoiseSource(null) });
-      named.push([`deterministic/logWeight/${k}`, r.logWeight]);
-    }
-    const passes: [string, number, LowerLatents, number][] = [['k0', 0, 'mode', NOISE_SEED], ['k1sample', 1, 'sample', NOISE_SEED + 1]];
+    // Each pass keeps only its log weights: the paper's configuration at 28x28 outgrows the wasm heap otherwise.
+    for (let k = 0; k <= L; k++)
+      named.push([`deterministic/logWeight/${k}`, tf.tidy(() => model.run(x, { k, lowerLatents: 'mode', noise: new NoiseSource(null) }).logWeight)]);
+    for (let l = 1; l <= L; l++)
+      named.push([`deterministic/logWeightBelow/${l}`, tf.tidy(() => model.run(x, { k: 0, l, lowerLatents: 'mode', noise: new NoiseSource(null) }).logWeight)]);
+    const passes: [string, number, LowerLatents, number, number | undefined][] = [
+      ['k0', 0, 'mode', NOISE_SEED, undefined],
+      ['k1sample', 1, 'sample', NOISE_SEED + 1, undefined],
+      ['l2', 0, 'mode', NOISE_SEED + 2, 2],
+    ];
     const draws: Record<string, number> = {};
-    for (const [tag, k, lower, seed] of passes) {
+    for (const [tag, k, lower, seed, l] of passes) {
       const noise = new RecordingNoise(seed);
-      const r = model.run(x, { k, lowerLatents: lower, noise });
+      const r = model.run(x, { k, l, lowerLatents: lower, noise });
       named.push([`${tag}/logWeight`, r.logWeight], [`${tag}/logPxGivenZ`, r.logPxGivenZ]);
       r.kl.forEach((t, i) => t && named.push([`${tag}/kl/${i}`, t]));
       noise.draws.forEach((t, i) => named.push([`${tag}/noise/${i}`, t]));

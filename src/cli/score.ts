@@ -106,16 +106,18 @@ async function scoreOneByOne(model: HierarchicalVae, pixels: Float32Array, count
   const ratios = Array.from({ length: L + 1 }, () => new Float64Array(count));
   const klPerLayer = model.latentNames.map(() => new Float64Array(count));
   const logPxGivenZ = new Float64Array(count);
+  const boundsBelow = Array.from({ length: L + 1 }, (_, l) => (opts.ls?.includes(l) ? new Float64Array(count) : null));
   for (let n = 0; n < count; n++) {
     const x = imagesToTensor(pixels.subarray(n * model.dims, (n + 1) * model.dims), 1, model.config.inputShape);
     const s = await scoreAll(model, x, opts);
     x.dispose();
     s.bounds.forEach((b, k) => (bounds[k]![n] = b[0]!));
     s.ratios.forEach((r, k) => (ratios[k]![n] = r[0]!));
+    s.boundsBelow.forEach((b, l) => b && (boundsBelow[l]![n] = b[0]!));
     s.klPerLayer.forEach((v, j) => (klPerLayer[j]![n] = v[0]!));
     logPxGivenZ[n] = s.logPxGivenZ[0]!;
   }
-  return { count, samples: opts.samples, bounds, ratios, klPerLayer, logPxGivenZ };
+  return { count, samples: opts.samples, bounds, ratios, boundsBelow, klPerLayer, logPxGivenZ };
 }
 
 runMain(main, ['WeightsError']);

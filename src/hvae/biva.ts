@@ -20,7 +20,7 @@ import { bernoulliLogDensity, gaussianLogDensity, standardNormalLogDensity, sumP
 import type { HierarchicalVae, LowerLatents, PassOptions, PassResult } from './hierarchicalVae.ts';
 import type { LayerRepresentation } from './representations.ts';
 import { NoiseSource } from './noise.ts';
-import { GaussianHead, LatentToMap, inferenceShapes, initializeFromBatch, passResult, replicaTiler, skipSource } from './stageParts.ts';
+import { GaussianHead, LatentToMap, firstPriorStage, inferenceShapes, initializeFromBatch, passResult, replicaTiler, skipSource } from './stageParts.ts';
 
 interface BivaStage {
   buBlocks: ResBlock[];
@@ -168,6 +168,8 @@ export class Biva implements HierarchicalVae {
     const L = this.numStages;
     const tile = replicaTiler(opts, L);
     const sample = (d: Gaussian): tf.Tensor => tf.add(d.mean, tf.mul(d.std, noise.normal(d.mean.shape)));
+    // Stages from index `top` up take both latents from the prior (L<l); the paths below it only are needed.
+    const top = firstPriorStage(opts, L) - 1;
 
     // Inference, bottom-up. Below stage k+1 every BU latent is q's mean, so the paths run once per
     // image; the copies start at stage k+1, the first with sampled latents.
@@ -177,7 +179,7 @@ export class Biva implements HierarchicalVae {
     const ts: tf.Tensor4D[] = [];
     const qBu: Gaussian[] = [];
     const zBu: tf.Tensor[] = [];
-    for (const [i, st] of this.stages.entries()) {
+    for (const [i, st] of this.stages.slice(0, top).entries()) {
       if (i === k) {
         u = tile(u);
         t = tile(t);
@@ -196,12 +198,19 @@ export class Biva implements HierarchicalVae {
       }
       skip = tf.concat([b, t], -1) as tf.Tensor4D;
     }
-    const qTop = k < L ? this.qTop.apply(this.topMerge.apply(skip!, null)) : null;
+    const qTop = k < L && top === L ? this.qTop.apply(this.topMerge.apply(skip!, null)) : null;
     const zTop = qTop ? sample(qTop) : null;
 
     const xr = tile(x);
     const qs: (Gaussian | null)[] = [];
     const g = this.generate(xr.shape[0], (i, priors, e) => {
+      if (i >= top) {
+        qs.push(...priors.map(() => null));
+        if (priors.length === 1) return [sample(priors[0]!)];
+        // TD drawn before BU, as samplePrior and the L>k pass draw them.
+        const td = sample(priors[1]!);
+        return [sample(priors[0]!), td];
+      }
       if (i === L - 1) {
         qs.push(qTop);
         return [zTop ?? this.lowerPick(priors[0]!, lowerLatents, noise)];

@@ -6,6 +6,9 @@ import { Hvae } from './model.ts';
 import { NoiseSource } from './noise.ts';
 import { scoreAll } from './bounds.ts';
 import { Trainer } from './training.ts';
+import { configByName } from './config.ts';
+import { createModel } from './createModel.ts';
+import type { HierarchicalVae } from './hierarchicalVae.ts';
 
 /**
  * Two scalar latents over a 4x4 binary image: log p(x) = log ∫∫ p(x|z1) p(z1|z2) p(z2) dz1 dz2
@@ -47,12 +50,15 @@ function exactLogPx(model: Hvae, x: number[], h = 0.1, lo = -15): number {
   return v;
 }
 
-/** Mean over `reps` seeds of one bound for example 0, and the standard error of that mean. */
-async function meanBound(model: Hvae, x: tf.Tensor4D, samples: number, k: number, reps: number, seed0: number): Promise<{ mean: number; se: number }> {
+/**
+ * Mean over `reps` seeds of one bound for example 0 (L>k, or L<l when `l` is given), and the
+ * standard error of that mean.
+ */
+async function meanBound(model: Hvae, x: tf.Tensor4D, samples: number, k: number, reps: number, seed0: number, l?: number): Promise<{ mean: number; se: number }> {
   const v: number[] = [];
   for (let r = 0; r < reps; r++) {
-    const s = await scoreAll(model, x, { samples, lowerLatents: 'sample', seed: seed0 + r });
-    v.push(s.bounds[k]![0]!);
+    const s = await scoreAll(model, x, { samples, lowerLatents: 'sample', seed: seed0 + r, ls: l === undefined ? [] : [l] });
+    v.push(l === undefined ? s.bounds[k]![0]! : s.boundsBelow[l]![0]!);
   }
   const mean = v.reduce((a, b) => a + b, 0) / reps;
   const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / (reps - 1);
@@ -81,13 +87,15 @@ describe('bounds against the exact marginal likelihood', () => {
   });
 
   for (const [i, xv] of X_VALUES.entries()) {
-    it(`example ${i}: ELBO, L>1, L>2 stay below log p(x); the IW bound rises towards it with S`, async () => {
+    it(`example ${i}: ELBO, L>1, L>2, L<1, L<2 stay below log p(x); the IW bound rises towards it with S`, async () => {
       const logPx = exactLogPx(model, xv);
       const x = tf.tensor4d(xv, [1, 4, 4, 1]);
       const elbo = await meanBound(model, x, 1, 0, 300, 100);
       const l1 = await meanBound(model, x, 1, 1, 300, 200);
       const l2 = await meanBound(model, x, 1, 2, 300, 300);
-      for (const b of [elbo, l1, l2]) expect(b.mean + 3 * b.se).toBeLessThan(logPx);
+      const below1 = await meanBound(model, x, 1, 0, 300, 400, 1);
+      const below2 = await meanBound(model, x, 1, 0, 300, 500, 2);
+      for (const b of [elbo, l1, l2, below1, below2]) expect(b.mean + 3 * b.se).toBeLessThan(logPx);
       // The IW weights are heavy-tailed here (a standard deviation of 0.1-0.3 nats per estimate at
       // S = 1000), so every comparison allows three standard errors of the means compared.
       const iw = [];
@@ -100,10 +108,15 @@ describe('bounds against the exact marginal likelihood', () => {
       // the prior as proposal for the lower latents (k >= 1) every region is visited, so 20000
       // samples land within a tenth of a nat; q alone (k = 0) may miss some posterior mass, and
       // its single estimate keeps some of the heavy tail (about 3 standard deviations allowed).
-      const many = await scoreAll(model, x, { samples: 20000, lowerLatents: 'sample', seed: 77 });
+      const many = await scoreAll(model, x, { samples: 20000, lowerLatents: 'sample', seed: 77, ls: [1, 2] });
       expect(many.bounds[0]![0]!).toBeLessThan(logPx + 0.15);
       expect(many.bounds[0]![0]!).toBeGreaterThan(iw[0]!.mean);
       for (let k = 1; k <= 2; k++) expect(Math.abs(many.bounds[k]![0]! - logPx)).toBeLessThan(0.1);
+      // L<1 proposes every latent from the prior and converges like L>k; L<2 keeps q(z1|x), which,
+      // like the ELBO's q, may miss some posterior mass.
+      expect(Math.abs(many.boundsBelow[1]![0]! - logPx)).toBeLessThan(0.1);
+      expect(many.boundsBelow[2]![0]!).toBeLessThan(logPx + 0.15);
+      expect(many.boundsBelow[2]![0]!).toBeGreaterThan(below2.mean);
       x.dispose();
     });
   }
@@ -199,5 +212,63 @@ describe('scoreAll', () => {
     const v = s.dataSync();
     expect(v.every((p) => p >= 0 && p <= 1)).toBe(true);
     s.dispose();
+  });
+});
+
+describe.each(['tiny-grey', 'biva-tiny-grey'])('%s: the L<l pass', (name) => {
+  let model: HierarchicalVae;
+  let x: tf.Tensor4D;
+  beforeAll(async () => {
+    await initNodeBackend();
+    model = createModel(configByName(name), 4);
+    x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 9), 0.7), 'float32')) as tf.Tensor4D;
+    model.initialize(x, 2);
+  });
+
+  const values = (t: tf.Tensor | null) => (t ? Array.from(t.dataSync()) : null);
+  /** Runs f in a tfjs scope that frees every tensor it made, keeping the plain values it returns. */
+  function scoped<T>(f: () => T): T {
+    tf.engine().startScope();
+    try {
+      return f();
+    } finally {
+      tf.engine().endScope();
+    }
+  }
+
+  it('l = 1 draws every latent from the prior: the decoded x is samplePrior under the same noise, and no KL term is left', () => {
+    const r = scoped(() => {
+      const p = model.run(x, { k: 0, l: 1, lowerLatents: 'mode', noise: new NoiseSource(5) });
+      return { mean: values(tf.sigmoid(p.logits)), kl: p.kl.map(values), logWeight: values(p.logWeight), logPx: values(p.logPxGivenZ) };
+    });
+    const prior = scoped(() => values(model.samplePrior(3, new NoiseSource(5), 'sample')));
+    expect(r.mean).toEqual(prior);
+    expect(r.kl.every((t) => t === null)).toBe(true);
+    expect(r.logWeight).toEqual(r.logPx);
+  });
+
+  it('l = L + 1 is the ELBO pass; for l in 1..L the latents below l are q samples and only their KL terms are kept', () => {
+    const L = model.numStages;
+    const pass = (l: number | undefined) =>
+      scoped(() => {
+        const p = model.run(x, { k: 0, l, lowerLatents: 'mode', noise: new NoiseSource(6) });
+        return { kl: p.kl.map(values), latents: p.latents.map(values), logWeight: values(p.logWeight) };
+      });
+    const elbo = pass(undefined);
+    expect(pass(L + 1)).toEqual(elbo);
+    for (let l = 1; l <= L; l++) {
+      const r = pass(l);
+      model.latentStages.forEach((stage, j) => {
+        expect(r.kl[j] === null, `${model.latentNames[j]} at l = ${l}`).toBe(stage >= l);
+      });
+      // q's first draw is the lowest latent's (z1, or z1 BU), whatever lies above: the ELBO pass's own.
+      if (l > 1) expect(r.latents[0]).toEqual(elbo.latents[0]);
+    }
+  });
+
+  it('refuses l with k > 0 and l out of range', () => {
+    const L = model.numStages;
+    for (const opts of [{ k: 1, l: 1 }, { k: 0, l: 0 }, { k: 0, l: L + 2 }])
+      expect(() => tf.tidy(() => void model.run(x, { ...opts, lowerLatents: 'mode', noise: new NoiseSource(1) }))).toThrow(/l must|k must be 0/);
   });
 });

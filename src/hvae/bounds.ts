@@ -23,6 +23,8 @@ export interface ScoreOptions {
    * others are NaN: LLR>1 at large S needs only two of the L + 1 passes.
    */
   ks?: readonly number[];
+  /** The l in 1..L whose L<l to compute as well (the paper's Appendix E); default none. */
+  ls?: readonly number[];
 }
 
 export interface Scores {
@@ -32,6 +34,8 @@ export interface Scores {
   bounds: Float64Array[];
   /** ratios[k][n] = LLR>k_S of example n, nats (ratios[0] is all zeros). */
   ratios: Float64Array[];
+  /** boundsBelow[l][n] = L<l_S of example n, nats, for each l asked for in `ls`; null for the others. */
+  boundsBelow: (Float64Array | null)[];
   /** klPerLayer[j][n]: mean over samples of log q - log p of latent j (the model's latentNames) in the ELBO pass. */
   klPerLayer: Float64Array[];
   /** Mean over samples of log p(x|z_1) in the ELBO pass. */
@@ -92,7 +96,10 @@ export async function scoreAll(model: HierarchicalVae, x: tf.Tensor4D, opts: Sco
   const maxRows = Math.max(N, opts.maxRows ?? MAX_ROWS);
   const perChunk = Math.max(1, Math.floor(maxRows / N));
 
+  const ls = [...new Set(opts.ls ?? [])].sort((a, b) => a - b);
+  if (ls.some((l) => !Number.isInteger(l) || l < 1 || l > L)) throw new Error(`ls must lie in 1..${L}, got ${ls.join(',')}`);
   const logw: Float64Array[] = Array.from({ length: L + 1 }, () => new Float64Array(S * N));
+  const logwBelow = new Map(ls.map((l) => [l, new Float64Array(S * N)]));
   const kl: Float64Array[] = Array.from({ length: latents }, () => new Float64Array(N));
   const logPx = new Float64Array(N);
   const recon: Float32Array[] | undefined = opts.reconstructions ? [] : undefined;
@@ -101,17 +108,21 @@ export async function scoreAll(model: HierarchicalVae, x: tf.Tensor4D, opts: Sco
   if (recon && ks.size < L + 1) throw new Error('reconstructions need every k');
 
   for (let k = 0; k <= L; k++) if (!ks.has(k)) logw[k]!.fill(NaN);
-  const passes = [...ks].sort((a, b) => a - b);
-  // Every k gets its own noise stream, seeded from the run's seed: k = 0 replays exactly the ELBO pass.
-  const noises = new Map(passes.map((k) => [k, new NoiseSource(opts.seed === null ? null : opts.seed + 7919 * k)]));
+  // One pass per L>k, then one per L<l, each with its own noise stream seeded from the run's seed:
+  // k = 0 replays exactly the ELBO pass.
+  const noiseOf = (i: number) => new NoiseSource(opts.seed === null ? null : opts.seed + 7919 * i);
+  const passes = [
+    ...[...ks].sort((a, b) => a - b).map((k) => ({ k, l: L + 1, target: logw[k]!, noise: noiseOf(k) })),
+    ...ls.map((l) => ({ k: 0, l, target: logwBelow.get(l)!, noise: noiseOf(L + l) })),
+  ];
   for (let s0 = 0; s0 < S; s0 += perChunk) {
     const reps = Math.min(perChunk, S - s0);
     const rows = reps * N;
     // Every k's pass is queued before any result is read, so a GPU backend syncs once per chunk,
     // not once per k; each pass's intermediates are freed as soon as it is queued.
-    const outs = passes.map((k) =>
+    const outs = passes.map(({ k, l, noise }) =>
       tf.tidy(() => {
-        const r = model.run(x, { k, lowerLatents: opts.lowerLatents, noise: noises.get(k)!, replicas: reps });
+        const r = model.run(x, { k, l, lowerLatents: opts.lowerLatents, noise, replicas: reps });
         const keep: tf.Tensor[] = [r.logPxElements, ...r.klElements.filter((t): t is tf.Tensor => t !== null)];
         if (recon && s0 === 0) keep.push(tf.sigmoid(tf.slice(r.logits, 0, N)));
         return keep;
@@ -120,31 +131,34 @@ export async function scoreAll(model: HierarchicalVae, x: tf.Tensor4D, opts: Sco
     // Per-element terms leave tfjs and are summed here in float64 (see likelihoods.ts).
     const read = await Promise.all(outs.map((out) => Promise.all(out.map((t) => t.data())) as Promise<Float32Array[]>));
     outs.flat().forEach((t) => t.dispose());
-    passes.forEach((k, p) => {
+    passes.forEach(({ k, l, target }, p) => {
       const data = read[p]!;
       const lp = rowSums(data[0]!, rows);
-      const above = model.latentStages.filter((stage) => stage > k).length;
-      const kls = data.slice(1, 1 + above).map((d) => rowSums(d, rows));
-      const target = logw[k]!;
+      const kept = model.latentStages.filter((stage) => stage > k && stage < l).length;
+      const kls = data.slice(1, 1 + kept).map((d) => rowSums(d, rows));
       for (let j = 0; j < rows; j++) {
         let v = lp[j]!;
         for (const t of kls) v -= t[j]!;
         target[s0 * N + j] = v;
       }
-      if (k === 0) {
+      if (k === 0 && l > L) {
         for (let j = 0; j < rows; j++) logPx[j % N]! += lp[j]! / S;
         kls.forEach((t, i) => {
           for (let j = 0; j < rows; j++) kl[i]![j % N]! += t[j]! / S;
         });
       }
-      if (recon && s0 === 0) recon.push(Float32Array.from(data[1 + above]!));
+      if (recon && s0 === 0 && l > L) recon.push(Float32Array.from(data[1 + kept]!));
     });
   }
 
   const bounds = logw.map((v) => logMeanExpRows(v, S, N));
   const elbo = bounds[0]!;
   const ratios = bounds.map((b) => elbo.map((e, n) => e - b[n]!));
-  const result: Scores = { count: N, samples: S, bounds, ratios, klPerLayer: kl, logPxGivenZ: logPx };
+  const boundsBelow = Array.from({ length: L + 1 }, (_, l) => {
+    const v = logwBelow.get(l);
+    return v ? logMeanExpRows(v, S, N) : null;
+  });
+  const result: Scores = { count: N, samples: S, bounds, ratios, boundsBelow, klPerLayer: kl, logPxGivenZ: logPx };
   if (recon) result.reconstructions = recon;
   return result;
 }
@@ -192,6 +206,7 @@ export async function scoreImages(
     samples: opts.samples,
     bounds: Array.from({ length: L + 1 }, (_, k) => join((s) => s.bounds[k]!)),
     ratios: Array.from({ length: L + 1 }, (_, k) => join((s) => s.ratios[k]!)),
+    boundsBelow: Array.from({ length: L + 1 }, (_, l) => (parts[0]?.boundsBelow[l] ? join((s) => s.boundsBelow[l]!) : null)),
     klPerLayer: model.latentNames.map((_, i) => join((s) => s.klPerLayer[i]!)),
     logPxGivenZ: join((s) => s.logPxGivenZ),
   };

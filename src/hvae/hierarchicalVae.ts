@@ -15,6 +15,12 @@ export type LowerLatents = 'mode' | 'sample';
 export interface PassOptions {
   /** Number of lowest stages whose latents come from the conditional prior (0 = ELBO). */
   k: number;
+  /**
+   * L<l (the paper's Appendix E): the latents of stages >= l are drawn from the prior, top down,
+   * and those below from q, so only the stages below l contribute KL terms. 1..L, with k = 0;
+   * default L + 1 (every stage from q).
+   */
+  l?: number;
   lowerLatents: LowerLatents;
   noise: NoiseSource;
   /**
@@ -30,13 +36,13 @@ export interface PassResult {
   logPxGivenZ: tf.Tensor1D;
   /**
    * log q(z_j|.) - log p(z_j|.) at the sample, per example, one per latent in the model's
-   * latentNames order; null for the latents of stages <= k.
+   * latentNames order; null for the latents of stages <= k or >= l.
    */
   kl: (tf.Tensor1D | null)[];
   /** The same terms before the per-example sums: per pixel, and per latent element. */
   logPxElements: tf.Tensor;
   klElements: (tf.Tensor | null)[];
-  /** log p(x|z) minus every non-null kl term: the integrand of L>k. */
+  /** log p(x|z) minus every non-null kl term: the integrand of L>k (or L<l). */
   logWeight: tf.Tensor1D;
   /** The latents that generation used, bottom first (for inspection). */
   latents: tf.Tensor[];

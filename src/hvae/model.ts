@@ -14,7 +14,7 @@ import { bernoulliLogDensity, gaussianLogDensity, standardNormalLogDensity, sumP
 import type { HierarchicalVae, LowerLatents, PassOptions, PassResult } from './hierarchicalVae.ts';
 import { NoiseSource } from './noise.ts';
 import type { LayerRepresentation } from './representations.ts';
-import { GaussianHead, LatentToMap, inferenceShapes, initializeFromBatch, passResult, replicaTiler, skipSource } from './stageParts.ts';
+import { GaussianHead, LatentToMap, firstPriorStage, inferenceShapes, initializeFromBatch, passResult, replicaTiler, skipSource } from './stageParts.ts';
 
 interface Stage {
   qBlocks: ResBlock[];
@@ -119,6 +119,8 @@ export class Hvae implements HierarchicalVae {
     const { k, lowerLatents, noise } = opts;
     const L = this.numStages;
     const tile = replicaTiler(opts, L);
+    // Stages from index `top` up take their latents from the prior (L<l); q is needed below it only.
+    const top = firstPriorStage(opts, L) - 1;
 
     // Bottom-up inference: below z_{k+1} the encoder is deterministic (means of q), so it runs
     // on the N images; the copies start at the first sampled latent.
@@ -126,7 +128,7 @@ export class Hvae implements HierarchicalVae {
     const zq: tf.Tensor[] = [];
     let a: tf.Tensor4D = x;
     let hPrev: tf.Tensor4D | null = null;
-    for (const [i, st] of this.stages.entries()) {
+    for (const [i, st] of this.stages.slice(0, top).entries()) {
       let h = a;
       st.qBlocks.forEach((blk, j) => {
         h = blk.apply(h, j === 0 || this.config.skipEveryBlock ? hPrev : null);
@@ -145,12 +147,14 @@ export class Hvae implements HierarchicalVae {
     const xr = tile(x);
     const batch = xr.shape[0];
 
-    // Top-down generation: z_i from q above k, from the conditional prior at and below k.
+    // Top-down generation: z_i from the prior at and above l (sampled), from q between, from the
+    // conditional prior at and below k.
     const g = this.generate(batch, (i, prior) => {
+      if (i >= top) return tf.add(prior.mean, tf.mul(prior.std, noise.normal(prior.mean.shape)));
       if (i >= k) return zq[i]!;
       return lowerLatents === 'mode' ? prior.mean : tf.add(prior.mean, tf.mul(prior.std, noise.normal(prior.mean.shape)));
     });
-    const klElements = g.latents.map((z, i) => (i >= k ? tf.sub(gaussianLogDensity(z, qs[i]!), this.logPrior(i, z, g.priors[i]!)) : null));
+    const klElements = g.latents.map((z, i) => (i >= k && i < top ? tf.sub(gaussianLogDensity(z, qs[i]!), this.logPrior(i, z, g.priors[i]!)) : null));
     return passResult(xr, g.logits, g.latents, klElements);
   }
 

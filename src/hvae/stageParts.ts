@@ -107,8 +107,16 @@ export function skipSource<T>(aboveOuts: T[], j: number, everyBlock: boolean): T
 export function replicaTiler(opts: PassOptions, numStages: number): <T extends tf.Tensor>(t: T) => T {
   const reps = opts.replicas ?? 1;
   if (!Number.isInteger(opts.k) || opts.k < 0 || opts.k > numStages) throw new Error(`k must be an integer in 0..${numStages}, got ${opts.k}`);
+  const l = firstPriorStage(opts, numStages);
+  if (!Number.isInteger(l) || l < 1 || l > numStages + 1) throw new Error(`l must be an integer in 1..${numStages + 1}, got ${l}`);
+  if (l <= numStages && opts.k !== 0) throw new Error(`L<l takes the stages below l from q: k must be 0, got ${opts.k}`);
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`replicas must be a positive integer, got ${reps}`);
   return <T extends tf.Tensor>(t: T): T => (reps === 1 ? t : (tf.tile(t, [reps, ...t.shape.slice(1).map(() => 1)]) as T));
+}
+
+/** The l of L<l: the first stage (1-based) whose latents come from the prior; L + 1 when none does. */
+export function firstPriorStage(opts: PassOptions, numStages: number): number {
+  return opts.l ?? numStages + 1;
 }
 
 /** A pass's per-example terms from the (tiled) images, the logits of p(x|z), the latents and each latent's KL elements (null below the cut). */

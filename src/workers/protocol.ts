@@ -9,6 +9,8 @@ export interface ScoreSettings {
   lowerLatents: LowerLatents;
   /** null: every latent at its mean (deterministic scores). */
   seed: number | null;
+  /** The l whose L<l to compute too (the paper's Appendix E); none when absent. */
+  ls?: number[];
 }
 
 /** A shipped model's model.json URL, or the bytes of a .hvae file kept in the browser (named for messages). */
@@ -29,6 +31,8 @@ export type WorkerRequest =
 export interface ImageScores {
   bounds: number[];
   ratios: number[];
+  /** Index l: L<l in nats for each l asked for, null for the others. */
+  boundsBelow: (number | null)[];
   klPerLayer: number[];
   logPxGivenZ: number;
   /** Per k, the mean of p(x|z) as 784 values (when requested). */

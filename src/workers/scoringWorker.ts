@@ -37,6 +37,7 @@ async function scoreOne(m: HierarchicalVae, image: Float32Array, settings: Score
     return {
       bounds: s.bounds.map((b) => b[0]!),
       ratios: s.ratios.map((r) => r[0]!),
+      boundsBelow: s.boundsBelow.map((b) => (b ? b[0]! : null)),
       klPerLayer: s.klPerLayer.map((v) => v[0]!),
       logPxGivenZ: s.logPxGivenZ[0]!,
       reconstructions: s.reconstructions ?? [],

@@ -147,9 +147,15 @@ export function Playground() {
     if (oodFile) fetchEvalFile(entry.name, oodFile).then(setOodCompare, () => setOodCompare(null));
   }, [entry, view.samples]);
 
+  const numStages = model?.numStages ?? 0;
   const settings = useMemo(
-    () => ({ samples: view.samples, lowerLatents: view.lowerLatents, seed: view.deterministic ? null : 1 }),
-    [view.samples, view.lowerLatents, view.deterministic],
+    () => ({
+      samples: view.samples,
+      lowerLatents: view.lowerLatents,
+      seed: view.deterministic ? null : 1,
+      ls: view.boundsBelow ? Array.from({ length: numStages }, (_, i) => i + 1) : [],
+    }),
+    [view.samples, view.lowerLatents, view.deterministic, view.boundsBelow, numStages],
   );
 
   const score = useCallback(
@@ -367,6 +373,35 @@ export function Playground() {
                 })}
               </tbody>
             </table>
+            {result.scores.boundsBelow.some((b) => b !== null) && (
+              <table data-testid="bounds-below">
+                <caption>Appendix E: latents of stages ≥ l from the prior, below l from q (L&lt;{numStages + 1} is the ELBO)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">l</th>
+                    <th scope="col">L&lt;l nats</th>
+                    <th scope="col">bits/dim</th>
+                    <th scope="col">L&lt;l − ELBO nats</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.scores.boundsBelow.map((b, l) =>
+                    b === null ? null : (
+                      <tr key={l}>
+                        <th scope="row">{l}</th>
+                        <td data-score={`L<${l}`} data-nats={b}>
+                          {b.toFixed(2)}
+                        </td>
+                        <td>{bitsPerDim(b, dims).toFixed(4)}</td>
+                        <td data-score={`LLR>0<${l}`} data-nats={b - result.scores.bounds[0]!}>
+                          {(b - result.scores.bounds[0]!).toFixed(2)}
+                        </td>
+                      </tr>
+                    ),
+                  )}
+                </tbody>
+              </table>
+            )}
           </section>
         )}
 

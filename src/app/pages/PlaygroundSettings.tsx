@@ -85,6 +85,10 @@ export function PlaygroundSettings({ models, localModels, ownConversion, status 
               latents at their means)
             </label>
             <label>
+              <input type="checkbox" checked={view.boundsBelow} onChange={(e) => view.set({ boundsBelow: e.target.checked })} /> Appendix E bounds L&lt;l
+              (top latents from the prior; one more pass each)
+            </label>
+            <label>
               Backend{' '}
               <select value={view.backend} onChange={(e) => view.set({ backend: e.target.value as BackendChoice })}>
                 <option value="auto">fastest available</option>
