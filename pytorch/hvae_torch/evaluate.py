@@ -30,6 +30,7 @@ def parse(argv):
     p.add_argument('--ood', help='comma-separated OOD datasets (default: the other dataset)')
     p.add_argument('--splits', default='', help='only these dataset/split pairs, comma-separated')
     p.add_argument('--k', help='the L>k to compute, comma-separated, including 0 (default: all)')
+    p.add_argument('--l', default='', help='also L<l for these l (Appendix E) and LLR>k<l = L<l - L>k for every k computed')
     p.add_argument('--eval-dir', help='where to write the files (default <model>/eval)')
     p.add_argument('--batch', type=int, default=0, help='images per pass (default: 500 at S = 1, fewer at larger S)')
     p.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'])
@@ -47,7 +48,7 @@ def split_indices(count, n, split):
     return np.arange(count) if n >= count else data.sample_indices(count, n, 20210 + (1 if split == 'train' else 0))
 
 
-def score_split(model, name, folder, dataset, split, n, samples, ks, device, batch, autocast, engine):
+def score_split(model, name, folder, dataset, split, n, samples, ks, ls, device, batch, autocast, engine):
     out = folder / eval_file_name(dataset, split, samples)
     if out.exists():
         print(f'{out.name} exists; skipping (delete it to recompute)', file=sys.stderr)
@@ -63,12 +64,16 @@ def score_split(model, name, folder, dataset, split, n, samples, ks, device, bat
         start = partial['done']
         count = min(chunk, len(indices) - start)
         # Noise seeded by position, so a resumed run gives what an uninterrupted one would.
-        s = score_images(model, x[start:start + count], samples, ks, seed=1 + start, batch_size=count, device=device, autocast=autocast)
+        s = score_images(model, x[start:start + count], samples, ks, seed=1 + start, batch_size=count, device=device, autocast=autocast, ls=ls)
         for k in ks:
             partial['scores'].setdefault(f'L>{k}', []).extend(np.round(s['bounds'][k], 4).tolist())
         for k in ks:
             if k > 0:
                 partial['scores'].setdefault(f'LLR>{k}', []).extend(np.round(s['ratios'][k], 4).tolist())
+        for l in ls:
+            partial['scores'].setdefault(f'L<{l}', []).extend(np.round(s['bounds_below'][l], 4).tolist())
+            for k in ks:
+                partial['scores'].setdefault(f'LLR>{k}<{l}', []).extend(np.round(s['bounds_below'][l] - s['bounds'][k], 4).tolist())
         partial['done'] = start + count
         write_atomic(partial_path, json.dumps(partial))
         progress.update(partial['done'])
@@ -90,6 +95,9 @@ def main(argv):
     ks = sorted({int(k) for k in a.k.split(',')}) if a.k else list(range(L + 1))
     if 0 not in ks or any(k < 0 or k > L for k in ks):
         raise SystemExit(f'--k must list whole numbers in 0..{L} including 0 (the ELBO every LLR>k needs)')
+    ls = sorted({int(v) for v in a.l.split(',') if v})
+    if any(v < 1 or v > L for v in ls):
+        raise SystemExit(f'--l must list whole numbers in 1..{L}')
     in_set = a.in_set or j['meta'].get('dataset')
     if in_set not in data.DATASET_NAMES:
         raise SystemExit(f'{a.model}/model.json names no known training dataset; pass --in fashionmnist or --in mnist')
@@ -110,7 +118,7 @@ def main(argv):
     autocast = autocast_factory(device, a.bf16)
     for d, s, n in splits:
         if not only or f'{d}/{s}' in only:
-            score_split(model, name, folder, d, s, n, a.samples, ks, device, a.batch, autocast, engine)
+            score_split(model, name, folder, d, s, n, a.samples, ks, ls, device, a.batch, autocast, engine)
     if folder == Path(a.model) / 'eval' and shutil.which('node'):
         subprocess.run(['node', '--import', 'tsx', 'src/cli/makeReport.ts', '--model', str(a.model)], cwd=data.PROJECT_ROOT, check=False)
     return 0

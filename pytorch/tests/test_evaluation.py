@@ -37,3 +37,14 @@ def test_eval_writes_the_app_s_file_format_and_names_its_engine(tmp_path):
     assert len(f['scores']['LLR>1']) == 30
     assert f['engine'].startswith('pytorch ')
     assert np.allclose(np.array(f['scores']['L>0']) - f['scores']['L>1'], f['scores']['LLR>1'], atol=2e-4)
+
+
+def test_eval_with_l_writes_each_bound_below_l_and_every_generalised_ratio(tmp_path):
+    evaluate_main(['--model', str(MODEL), '--n', '20', '--k', '0,1', '--l', '1,3', '--eval-dir', str(tmp_path), '--splits', 'mnist/test'])
+    s = json.loads((tmp_path / 'mnist-test-S1.json').read_text())['scores']
+    assert set(s) == {'L>0', 'L>1', 'LLR>1', 'L<1', 'L<3', 'LLR>0<1', 'LLR>1<1', 'LLR>0<3', 'LLR>1<3'}
+    for l in (1, 3):
+        for k in (0, 1):
+            assert np.allclose(np.array(s[f'L<{l}']) - s[f'L>{k}'], s[f'LLR>{k}<{l}'], atol=2e-4)
+    # With z3 (and z2 for l = 1) from the prior the bound gives up the posterior's fit: every image scores lower.
+    assert np.all(np.array(s['L<1']) < np.array(s['L>0']))
