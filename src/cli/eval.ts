@@ -8,19 +8,25 @@
  * the run to some of the splits, so that processes on separate cores can share the work; each
  * rewrites REPORT.md from every eval file present when it ends. `--k 0,1` computes only those
  * L>k (and their LLR>k): at S = 100 the passes for LLR>1 alone take half the time of all four.
+ * `--baselines ic,lr` adds two baselines on the same images: input complexity "IC(png)" (Serrà et
+ * al., 2020) from L>0 and the binarised image's PNG length, and likelihood regret "LR" (Xiao et
+ * al., 2020), which refits the encoder to each image (`--regret-steps`, `--regret-lr`,
+ * `--regret-samples`) and takes seconds per image; the split's end prints its images/s.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
-import { scoreImages, type Scores } from '../hvae/bounds.ts';
+import { imagesToTensor, scoreImages, type Scores } from '../hvae/bounds.ts';
+import { likelihoodRegret, REGRET_SAMPLES, XIAO_REFIT, type RegretOptions } from '../hvae/likelihoodRegret.ts';
 import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { binarize, binarizationSeed } from '../data/binarize.ts';
 import { loadDataset } from '../data/nodeFiles.ts';
 import { DATASET_NAMES } from '../data/datasets.ts';
 import { evalFileName, type EvalFile } from '../ood/evalFile.ts';
-import { sampleIndices } from '../ood/protocol.ts';
+import { inputComplexityScores } from '../ood/inputComplexity.ts';
+import { INPUT_COMPLEXITY, LIKELIHOOD_REGRET, sampleIndices } from '../ood/protocol.ts';
 import { mulberry32 } from '../data/random.ts';
 import { num, parseArgs, runMain, str, UsageError } from './args.ts';
 import { loadModelDir, modelDirFor, writeAtomic } from './modelFiles.ts';
@@ -34,6 +40,13 @@ interface Partial {
   scores: Record<string, number[]>;
 }
 
+/** The baselines scored beside the bounds, on the same images (--baselines). */
+interface Baselines {
+  inputComplexity: boolean;
+  /** The refit of likelihood regret; null: not scored. */
+  regret: Omit<RegretOptions, 'seed'> | null;
+}
+
 async function scoreSplit(
   model: HierarchicalVae,
   modelName: string,
@@ -43,6 +56,7 @@ async function scoreSplit(
   n: number,
   samples: number,
   ks: readonly number[],
+  baselines: Baselines,
 ): Promise<void> {
   const out = join(dir, evalFileName(dataset, split, samples));
   if (existsSync(out)) {
@@ -63,8 +77,15 @@ async function scoreSplit(
   if (existsSync(partialPath)) {
     partial = JSON.parse(await readFile(partialPath, 'utf8')) as Partial;
     console.error(`${basename(out)}: resuming at example ${partial.done}`);
+    const asked = [...(baselines.inputComplexity ? [INPUT_COMPLEXITY] : []), ...(baselines.regret ? [LIKELIHOOD_REGRET] : [])];
+    const had = [INPUT_COMPLEXITY, LIKELIHOOD_REGRET].filter((name) => name in partial.scores);
+    if (partial.done > 0 && had.join() !== asked.join()) {
+      throw new UsageError(`${basename(partialPath)} was started with baselines [${had.join(', ')}], not [${asked.join(', ')}]: rerun with those, or delete it`);
+    }
   }
-  const chunk = samples >= 100 ? 50 : 500;
+  // Likelihood regret takes seconds per image: small chunks keep what a stopped run loses small.
+  const chunk = baselines.regret ? 10 : samples >= 100 ? 50 : 500;
+  let regretSeconds = 0;
   const resumedAt = partial.done;
   const progress = new Progress(`${dataset}/${split} S=${samples}`, indices.length, 'img', resumedAt);
   for (let start = partial.done; start < indices.length; start += chunk) {
@@ -79,14 +100,30 @@ async function scoreSplit(
     );
     for (const k of ks) (partial.scores[`L>${k}`] ??= []).push(...Array.from(s.bounds[k]!, round));
     for (const k of ks) if (k > 0) (partial.scores[`LLR>${k}`] ??= []).push(...Array.from(s.ratios[k]!, round));
+    const pixels = x.subarray(start * D, (start + count) * D);
+    if (baselines.inputComplexity) (partial.scores[INPUT_COMPLEXITY] ??= []).push(...Array.from(inputComplexityScores(s.bounds[0]!, pixels, 28, 28), round));
+    if (baselines.regret) {
+      const images = imagesToTensor(pixels, count, model.config.inputShape);
+      const began = performance.now();
+      // Seeded by position, as the bounds: image i of the split draws from seed 1 + i.
+      const r = await likelihoodRegret(model, images, { ...baselines.regret, seed: 1 + start }, (done) => progress.update(start + done));
+      regretSeconds += (performance.now() - began) / 1000;
+      images.dispose();
+      (partial.scores[LIKELIHOOD_REGRET] ??= []).push(...Array.from(r.regret, round));
+    }
     partial.done = start + count;
     await writeAtomic(partialPath, JSON.stringify(partial));
     progress.update(partial.done);
   }
   const seconds = progress.finish();
   const file: EvalFile = { model: modelName, dataset, split, importance_samples: samples, indices, scores: partial.scores, engine: `tfjs ${tf.version_core} ${tf.getBackend()}` };
+  if (baselines.regret) {
+    const { steps, learningRate, samples: regretSamples } = baselines.regret;
+    file.likelihood_regret = { steps, learning_rate: learningRate, samples: regretSamples };
+  }
   await writeAtomic(out, JSON.stringify(file));
   await rm(partialPath, { force: true });
+  if (regretSeconds > 0) console.error(`${basename(out)}: likelihood regret of ${indices.length - resumedAt} images took ${regretSeconds.toFixed(0)} s (${((indices.length - resumedAt) / regretSeconds).toFixed(3)} images/s)`);
   console.error(`${basename(out)}: ${indices.length - resumedAt} images in ${seconds.toFixed(0)} s (${((indices.length - resumedAt) / seconds).toFixed(1)} images/s)`);
 }
 
@@ -104,6 +141,14 @@ async function main(): Promise<void> {
     .split(',')
     .map(Number);
   if (!ks.includes(0) || ks.some((k) => !Number.isInteger(k) || k < 0 || k > L)) throw new UsageError(`--k must list whole numbers in 0..${L} including 0 (the ELBO every LLR>k needs)`);
+  const asked = str(a, 'baselines', '').split(',').filter(Boolean);
+  for (const b of asked) if (b !== 'ic' && b !== 'lr') throw new UsageError(`--baselines: "${b}" is not ic (input complexity) or lr (likelihood regret)`);
+  const baselines: Baselines = {
+    inputComplexity: asked.includes('ic'),
+    regret: asked.includes('lr')
+      ? { steps: num(a, 'regret-steps', XIAO_REFIT.steps), learningRate: num(a, 'regret-lr', XIAO_REFIT.learningRate), samples: num(a, 'regret-samples', REGRET_SAMPLES) }
+      : null,
+  };
   // A model trained on the page's own examples names no dataset: --in says which test set is its in-distribution.
   const inDataset = str(a, 'in', String(json.meta.dataset ?? ''));
   if (!DATASET_NAMES.includes(inDataset)) {
@@ -122,10 +167,10 @@ async function main(): Promise<void> {
   ];
   const only = str(a, 'splits', '').split(',').filter(Boolean);
   for (const o of only) if (!all.some((s) => `${s.dataset}/${s.split}` === o)) throw new UsageError(`--splits: "${o}" is not one of ${all.map((s) => `${s.dataset}/${s.split}`).join(', ')}`);
-  for (const s of all.filter((s) => only.length === 0 || only.includes(`${s.dataset}/${s.split}`))) await scoreSplit(model, name, dir, s.dataset, s.split, s.n, samples, ks);
+  for (const s of all.filter((s) => only.length === 0 || only.includes(`${s.dataset}/${s.split}`))) await scoreSplit(model, name, dir, s.dataset, s.split, s.n, samples, ks, baselines);
   await writeReport(modelDir, inDataset);
   console.error(`wrote ${join(dir, 'REPORT.md')}`);
   model.dispose();
 }
 
-runMain(main, ['DatasetMissingError', 'UnknownDatasetError', 'IdxFormatError', 'WeightsError']);
+runMain(main, ['NonFiniteRegretError', 'DatasetMissingError', 'UnknownDatasetError', 'IdxFormatError', 'WeightsError']);

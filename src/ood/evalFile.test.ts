@@ -35,6 +35,24 @@ describe('comparing eval files', () => {
     expect(compareEvalFiles(inFile, oodFile, 3)['LLR>1']).toEqual({ auroc: ratio!.auroc, auprc: ratio!.auprc, fpr80: ratio!.fpr80, n: 3 });
   });
 
+  it('compares the baselines beside the bounds, each as it is, and reads files with or without them', () => {
+    const withBaselines = (f: EvalFile, ic: number[], lr: number[]): EvalFile => ({
+      ...f,
+      scores: { ...f.scores, 'IC(png)': ic, LR: lr },
+      likelihood_regret: { steps: 100, learning_rate: 2e-4, samples: 100 },
+    });
+    const a = validateEvalFile(JSON.parse(JSON.stringify(withBaselines(inFile, [1, 2, 3, 4, 5, 6], [0, 0, 1, 0, 1, 0]))), 'a.json');
+    const b = withBaselines(oodFile, [9, 9, 0], [5, 5, 5]);
+    const m = compareEvalFiles(a, b, 3);
+    expect(Object.keys(m)).toEqual(['L>0', 'LLR>1', 'IC(png)', 'LR']);
+    expect(m['LR']!.auroc).toBe(1);
+    const ic = compareEvalFilesInDetail(a, b, 3).find((c) => c.name === 'IC(png)')!;
+    expect(ic.auroc).toBeCloseTo(auroc(ic.inValues, ic.oodValues), 12);
+    // A file from before the baselines still compares, on the scores both files have.
+    expect(Object.keys(compareEvalFiles(inFile, b, 3))).toEqual(['L>0', 'LLR>1']);
+    expect(() => validateEvalFile({ ...a, likelihood_regret: { steps: 100 } }, 'c.json')).toThrow(/c.json: likelihood_regret needs steps, learning_rate and samples/);
+  });
+
   it('refuses a file whose score arrays do not match its indices', () => {
     expect(() => validateEvalFile({ ...inFile, scores: { 'L>0': [1] } }, 'x.json')).toThrow(/x.json: score L>0 has 1 values for 6 examples/);
   });

@@ -12,10 +12,23 @@ export interface EvalFile {
   importance_samples: number;
   /** Which examples of the split, in the order of the score arrays. */
   indices: number[];
-  /** "L>k" and "LLR>k" -> per-example values in nats. */
+  /**
+   * "L>k" and "LLR>k" -> per-example values in nats; optionally the baselines "IC(png)" and "LR"
+   * (src/ood/protocol.ts), also in nats, computed on the same images.
+   */
   scores: Record<string, number[]>;
+  /** How "LR" was computed, when the file has it; absent in files without it. */
+  likelihood_regret?: RegretSettings;
   /** What computed the scores, e.g. "tfjs 4.22.0 wasm" or "pytorch 2.5.1 NVIDIA H200"; absent in files written before engines were named. */
   engine?: string;
+}
+
+/** The refit behind a file's likelihood regret (src/hvae/likelihoodRegret.ts). */
+export interface RegretSettings {
+  steps: number;
+  learning_rate: number;
+  /** Importance samples of the bounds before and after the refit. */
+  samples: number;
 }
 
 /** The engine of a file; files that name none were written by `npm run eval` on tfjs's wasm backend. */
@@ -41,6 +54,8 @@ export function validateEvalFile(raw: unknown, what: string): EvalFile {
   for (const [name, v] of Object.entries(f.scores ?? {})) {
     if (!Array.isArray(v) || v.length !== f.indices!.length) fail(`score ${name} has ${Array.isArray(v) ? v.length : 'no'} values for ${f.indices!.length} examples`);
   }
+  const r = f.likelihood_regret;
+  if (r !== undefined && ![r.steps, r.learning_rate, r.samples].every((v) => typeof v === 'number')) fail('likelihood_regret needs steps, learning_rate and samples');
   return f as EvalFile;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { equalCountSample, oodScore, oodScoreSign, takeAt } from './protocol.ts';
+import { equalCountSample, INPUT_COMPLEXITY, LIKELIHOOD_REGRET, oodScore, oodScoreSign, sortScoreNames, takeAt } from './protocol.ts';
 
 describe('equalCountSample', () => {
   it('keeps all of the smaller set and samples equally many distinct, sorted indices of the larger', () => {
@@ -60,8 +60,14 @@ describe('oodScore', () => {
     expect(oodScoreSign('LLR>3')).toBe(1);
   });
 
+  it('keeps the baselines, larger = more OOD, and sorts them after the paper\'s scores', () => {
+    expect(Array.from(oodScore(INPUT_COMPLEXITY, [-2, 5]))).toEqual([-2, 5]);
+    expect(oodScoreSign(LIKELIHOOD_REGRET)).toBe(1);
+    expect(sortScoreNames(['LR', 'LLR>1', 'IC(png)', 'L>0'])).toEqual(['L>0', 'LLR>1', 'IC(png)', 'LR']);
+  });
+
   it('throws on unknown names', () => {
-    for (const name of ['ELBO', 'L>', 'LLR>-1', 'l>0', 'L>1 ', 'LR>1']) {
+    for (const name of ['ELBO', 'L>', 'LLR>-1', 'l>0', 'L>1 ', 'LR>1', 'IC', 'lr']) {
       expect(() => oodScore(name, [1])).toThrow(/unknown score name/);
     }
   });

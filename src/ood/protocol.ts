@@ -53,10 +53,24 @@ export function sampleIndices(n: number, k: number, rng: () => number): Uint32Ar
 
 const SCORE_NAME = /^(L|LLR)>(\d+)$/;
 
-/** +1 or -1: a bound L>k scores -L>k (lower likelihood = more OOD); a ratio LLR>k scores +LLR>k. */
+/**
+ * The baselines an eval file may hold beside the paper's scores, each larger = more OOD:
+ * input complexity with a PNG coder (src/ood/inputComplexity.ts) and likelihood regret
+ * (src/hvae/likelihoodRegret.ts).
+ */
+export const INPUT_COMPLEXITY = 'IC(png)';
+export const LIKELIHOOD_REGRET = 'LR';
+const BASELINES: readonly string[] = [INPUT_COMPLEXITY, LIKELIHOOD_REGRET];
+
+function unknownName(scoreName: string): Error {
+  return new Error(`unknown score name "${scoreName}": expected "L>k", "LLR>k", "${INPUT_COMPLEXITY}" or "${LIKELIHOOD_REGRET}"`);
+}
+
+/** +1 or -1: a bound L>k scores -L>k (lower likelihood = more OOD); a ratio LLR>k and each baseline score as they are. */
 export function oodScoreSign(scoreName: string): 1 | -1 {
+  if (BASELINES.includes(scoreName)) return 1;
   const match = SCORE_NAME.exec(scoreName);
-  if (!match) throw new Error(`unknown score name "${scoreName}": expected "L>k" or "LLR>k"`);
+  if (!match) throw unknownName(scoreName);
   return match[1] === 'L' ? -1 : 1;
 }
 
@@ -66,11 +80,13 @@ export function oodScore(scoreName: string, values: ArrayLike<number>): Float64A
   return Float64Array.from(values, (v) => sign * v);
 }
 
-/** Bounds first (L>0, L>1, ...), then ratios (LLR>1, ...), each by k: the order of the paper's tables. */
+/** Bounds first (L>0, L>1, ...), then ratios (LLR>1, ...), each by k: the order of the paper's tables; then the baselines. */
 export function sortScoreNames(names: readonly string[]): string[] {
   const key = (n: string) => {
+    const baseline = BASELINES.indexOf(n);
+    if (baseline >= 0) return 1e6 + baseline;
     const match = SCORE_NAME.exec(n);
-    if (!match) throw new Error(`unknown score name "${n}": expected "L>k" or "LLR>k"`);
+    if (!match) throw unknownName(n);
     return (match[1] === 'LLR' ? 1000 : 0) + Number(match[2]);
   };
   return names
