@@ -33,6 +33,10 @@ test('drawing a stroke with the mouse scores it live', async ({ page }) => {
   const table = page.getByTestId('scores');
   await expect(table).toContainText('ELBO', { timeout: 60_000 });
   await expect(page.getByTestId('verdict')).toContainText(/distribution/);
+  // Beside the paper's any-k verdict: the per-example choice of k and LLR>1 alone, each with its decision.
+  const rules = page.getByTestId('verdict-rules');
+  await expect(rules).toContainText(/Per-example k: LLR>[1-3] at percentile [\d.]+, threshold [\d.]+ for FPR 5% over all k: (in|out)\./);
+  await expect(rules).toContainText(/Fixed k = 1: LLR>1 at percentile [\d.]+: (in|out)\./);
   expect(errors).toEqual([]);
 });
 

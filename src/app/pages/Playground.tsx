@@ -9,6 +9,7 @@ import type { BackendName } from '../../backend/backendNames.ts';
 import { toModelPixels } from '../../data/binarize.ts';
 import { CONVERSIONS, conversionForModel, convertPicture, describeApplied, type ConversionName } from '../../data/conversions.ts';
 import { PreprocessError, toModelInput, type RgbaImage } from '../../data/picture.ts';
+import { PerExampleK } from '../../ood/perExampleK.ts';
 import { ScoreReference, verdict, type Verdict } from '../../ood/reference.ts';
 import type { EvalFile } from '../../ood/evalFile.ts';
 import { oodScoreSign } from '../../ood/protocol.ts';
@@ -244,6 +245,16 @@ export function Playground() {
     return llr.length ? verdict(values, llr, view.fpr) : null;
   }, [refs, values, view.fpr]);
 
+  // The per-example choice of k (src/ood/perExampleK.ts) on the same reference, and LLR>1 alone.
+  const perExampleRule = useMemo(() => (reference ? new PerExampleK(reference.scores) : null), [reference]);
+  const perExample = useMemo(() => {
+    if (!perExampleRule || !values) return null;
+    const choice = perExampleRule.choose(values);
+    const threshold = perExampleRule.threshold(view.fpr);
+    return { ...choice, threshold, ood: choice.score > threshold };
+  }, [perExampleRule, values, view.fpr]);
+  const fixedK = decision?.evidence.find((e) => e.scoreName === 'LLR>1') ?? null;
+
   const newPriorSamples = useCallback(() => {
     const client = clientRef.current;
     if (!client) return;
@@ -331,6 +342,17 @@ export function Playground() {
                 Decided by {decision.decisive.scoreName} = {decision.decisive.value.toFixed(1)} nats: percentile {(decision.decisive.percentile * 100).toFixed(1)} of
                 the {entry?.dataset} test set (p = {decision.decisive.pValue.toFixed(3)}; threshold at FPR {view.fpr * 100}%)
               </p>
+              {perExample && fixedK && (
+                <p className="verdict__detail" data-testid="verdict-rules">
+                  <span data-rule="per-example" data-ood={perExample.ood}>
+                    Per-example k: {perExample.scoreName} at percentile {(perExample.score * 100).toFixed(1)}, threshold {(perExample.threshold * 100).toFixed(1)} for
+                    FPR {view.fpr * 100}% over all k: {perExample.ood ? 'out' : 'in'}.
+                  </span>{' '}
+                  <span data-rule="fixed-k" data-ood={fixedK.exceeds}>
+                    Fixed k = 1: LLR&gt;1 at percentile {(fixedK.percentile * 100).toFixed(1)}: {fixedK.exceeds ? 'out' : 'in'}.
+                  </span>
+                </p>
+              )}
             </>
           ) : (
             <p className="verdict__detail">{input ? 'Scoring…' : 'Draw a digit, upload an image or pick one from the gallery.'}</p>
