@@ -1,5 +1,5 @@
 /**
- * npm run eval -- --model models/<name>|<file>.hvae [--ood mnist,...] [--samples S] [--n N] [--train-n N] [--k 0,1]
+ * npm run eval -- --model models/<name>|<file>.hvae [--ood mnist,...] [--samples S] [--n N] [--train-n N] [--k 0,1] [--l 1,2]
  *
  * Per-example scores (every L>k and LLR>k, nats) on the in-distribution test split, a seeded
  * sample of its train split, and each OOD test split; one JSON per (dataset, split, S) under
@@ -12,6 +12,8 @@
  * al., 2020) from L>0 and the binarised image's PNG length, and likelihood regret "LR" (Xiao et
  * al., 2020), which refits the encoder to each image (`--regret-steps`, `--regret-lr`,
  * `--regret-samples`) and takes seconds per image; the split's end prints its images/s.
+ * `--l 1,2` adds the paper's Appendix E bounds L<l and its generalised ratios LLR>k<l = L<l - L>k
+ * for every k computed (one more pass per l).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -56,6 +58,7 @@ async function scoreSplit(
   n: number,
   samples: number,
   ks: readonly number[],
+  ls: readonly number[],
   baselines: Baselines,
 ): Promise<void> {
   const out = join(dir, evalFileName(dataset, split, samples));
@@ -84,6 +87,7 @@ async function scoreSplit(
     }
   }
   // Likelihood regret takes seconds per image: small chunks keep what a stopped run loses small.
+  // The bounds' noise is seeded per chunk, so with it they draw other (as reproducible) samples.
   const chunk = baselines.regret ? 10 : samples >= 100 ? 50 : 500;
   let regretSeconds = 0;
   const resumedAt = partial.done;
@@ -95,11 +99,16 @@ async function scoreSplit(
       x.subarray(start * D, (start + count) * D),
       count,
       // Noise seeded by position, so a resumed run gives what an uninterrupted one would.
-      { samples, lowerLatents: 'mode', seed: 1 + start, ks },
+      { samples, lowerLatents: 'mode', seed: 1 + start, ks, ls },
       samples >= 100 ? 10 : 250,
     );
     for (const k of ks) (partial.scores[`L>${k}`] ??= []).push(...Array.from(s.bounds[k]!, round));
     for (const k of ks) if (k > 0) (partial.scores[`LLR>${k}`] ??= []).push(...Array.from(s.ratios[k]!, round));
+    for (const l of ls) {
+      const below = s.boundsBelow[l]!;
+      (partial.scores[`L<${l}`] ??= []).push(...Array.from(below, round));
+      for (const k of ks) (partial.scores[`LLR>${k}<${l}`] ??= []).push(...Array.from(below, (v, i) => round(v - s.bounds[k]![i]!)));
+    }
     const pixels = x.subarray(start * D, (start + count) * D);
     if (baselines.inputComplexity) (partial.scores[INPUT_COMPLEXITY] ??= []).push(...Array.from(inputComplexityScores(s.bounds[0]!, pixels, 28, 28), round));
     if (baselines.regret) {
@@ -149,6 +158,8 @@ async function main(): Promise<void> {
       ? { steps: num(a, 'regret-steps', XIAO_REFIT.steps), learningRate: num(a, 'regret-lr', XIAO_REFIT.learningRate), samples: num(a, 'regret-samples', REGRET_SAMPLES) }
       : null,
   };
+  const ls = str(a, 'l', '').split(',').filter(Boolean).map(Number);
+  if (ls.some((l) => !Number.isInteger(l) || l < 1 || l > L)) throw new UsageError(`--l must list whole numbers in 1..${L}`);
   // A model trained on the page's own examples names no dataset: --in says which test set is its in-distribution.
   const inDataset = str(a, 'in', String(json.meta.dataset ?? ''));
   if (!DATASET_NAMES.includes(inDataset)) {
@@ -167,7 +178,7 @@ async function main(): Promise<void> {
   ];
   const only = str(a, 'splits', '').split(',').filter(Boolean);
   for (const o of only) if (!all.some((s) => `${s.dataset}/${s.split}` === o)) throw new UsageError(`--splits: "${o}" is not one of ${all.map((s) => `${s.dataset}/${s.split}`).join(', ')}`);
-  for (const s of all.filter((s) => only.length === 0 || only.includes(`${s.dataset}/${s.split}`))) await scoreSplit(model, name, dir, s.dataset, s.split, s.n, samples, ks, baselines);
+  for (const s of all.filter((s) => only.length === 0 || only.includes(`${s.dataset}/${s.split}`))) await scoreSplit(model, name, dir, s.dataset, s.split, s.n, samples, ks, ls, baselines);
   await writeReport(modelDir, inDataset);
   console.error(`wrote ${join(dir, 'REPORT.md')}`);
   model.dispose();

@@ -10,7 +10,8 @@ import { basename, join } from 'node:path';
 import { compareEvalFiles, engineOf, validateEvalFile, type EvalFile } from '../ood/evalFile.ts';
 import { FIGURE2_FILE, validateFigure2File, type Figure2File, type Figure2Layer } from '../ood/figure2.ts';
 import { PAPER_BITS_PER_DIM, paperMetricFor } from '../ood/paperResults.ts';
-import { sortScoreNames } from '../ood/protocol.ts';
+import { PerExampleK, withPerExampleK } from '../ood/perExampleK.ts';
+import { PER_EXAMPLE_K, sortScoreNames } from '../ood/protocol.ts';
 import { writeAtomic } from './modelFiles.ts';
 
 const D = 28 * 28;
@@ -44,10 +45,14 @@ export async function writeReport(modelDir: string, inSet?: string): Promise<voi
     if (!ref) continue;
     lines.push(`## S = ${S} importance sample${S > 1 ? 's' : ''}`, '');
     const others = files.filter((f) => f.importance_samples === S && f !== ref);
+    // The per-example choice of k takes its reference from the train split, so no test image sets it.
+    const train = others.find((f) => f.dataset === inSet && f.split === 'train');
+    const rule = train && Object.keys(train.scores).some((n) => /^LLR>\d+$/.test(n)) ? new PerExampleK(train.scores) : null;
+    if (rule) lines.push(`${PER_EXAMPLE_K} is the per-example choice of k (src/ood/perExampleK.ts): each image's largest percentile of LLR>k over k, the percentiles taken on the ${train!.indices.length} ${inSet} train-split images of this S.`, '');
     for (const other of others) {
       const label = other.dataset === inSet ? `${inSet} train split (no-overfitting check: AUROC should be about 0.5)` : `OOD: ${other.dataset} test split`;
       const oodKey = other.dataset === inSet ? inSet : other.dataset;
-      const m = compareEvalFiles(ref, other);
+      const m = rule && other !== train ? compareEvalFiles(withPerExampleK(ref, rule), withPerExampleK(other, rule)) : compareEvalFiles(ref, other);
       const anyN = Object.values(m)[0]?.n ?? 0;
       lines.push(`### ${inSet} test vs ${label}, ${anyN} + ${anyN} examples`, '');
       lines.push(`Scores computed by ${[...new Set([ref, other].map(engineOf))].join(' and ')}.`, '');

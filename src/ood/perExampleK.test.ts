@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random.ts';
 import { auroc } from './metrics.ts';
-import { PerExampleK } from './perExampleK.ts';
+import { PerExampleK, withPerExampleK } from './perExampleK.ts';
+import { PER_EXAMPLE_K } from './protocol.ts';
 
 /** n draws of N(mean, 1). */
 function normals(n: number, mean: number, seed: number): Float64Array {
@@ -54,5 +55,14 @@ describe('PerExampleK', () => {
   it('refuses a reference without LLR>k or with unequal lengths', () => {
     expect(() => new PerExampleK({ 'L>0': [1, 2] })).toThrow(/at least one LLR>k/);
     expect(() => new PerExampleK({ 'LLR>1': [1, 2], 'LLR>2': [1] })).toThrow(/values/);
+  });
+
+  it("adds the rule's score to an eval file's examples and keeps the rest", () => {
+    const rule = new PerExampleK(reference);
+    const file = { model: 'm', dataset: 'd', split: 'test' as const, importance_samples: 1, indices: [4, 7], scores: { 'LLR>1': [0, 9], 'LLR>2': [10, 10] } };
+    const out = withPerExampleK(file, rule);
+    expect(out.scores['LLR>1']).toBe(file.scores['LLR>1']);
+    expect(out.scores[PER_EXAMPLE_K]).toEqual([rule.choose({ 'LLR>1': 0, 'LLR>2': 10 }).score, 1]);
+    expect(file.scores).not.toHaveProperty(PER_EXAMPLE_K);
   });
 });

@@ -6,10 +6,9 @@
  * maximum over k is not a percentile itself, so its threshold at a false-positive rate is read
  * from the reference's own examples scored the same way.
  */
+import type { EvalFile } from './evalFile.ts';
+import { PER_EXAMPLE_K } from './protocol.ts';
 import { ScoreReference } from './reference.ts';
-
-/** The score an eval file, a report and the playground give the rule. */
-export const PER_EXAMPLE_K = 'LLR>k*';
 
 export interface PerExampleChoice {
   /** The largest percentile over k, in [0, 1]: larger = more OOD. */
@@ -58,4 +57,9 @@ export class PerExampleK {
     const allowed = Math.min(this.own.length - 1, Math.floor(fpr * this.own.length + 1e-9));
     return this.own[this.own.length - 1 - allowed]!;
   }
+}
+
+/** The file with the rule's score of each of its examples added as PER_EXAMPLE_K. */
+export function withPerExampleK(file: EvalFile, rule: PerExampleK): EvalFile {
+  return { ...file, scores: { ...file.scores, [PER_EXAMPLE_K]: Array.from(rule.scoreAll(file.scores, file.indices.length)) } };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { equalCountSample, INPUT_COMPLEXITY, LIKELIHOOD_REGRET, oodScore, oodScoreSign, sortScoreNames, takeAt } from './protocol.ts';
+import { equalCountSample, INPUT_COMPLEXITY, LIKELIHOOD_REGRET, oodScore, oodScoreSign, PER_EXAMPLE_K, sortScoreNames, takeAt } from './protocol.ts';
 
 describe('equalCountSample', () => {
   it('keeps all of the smaller set and samples equally many distinct, sorted indices of the larger', () => {
@@ -66,8 +66,24 @@ describe('oodScore', () => {
     expect(sortScoreNames(['LR', 'LLR>1', 'IC(png)', 'L>0'])).toEqual(['L>0', 'LLR>1', 'IC(png)', 'LR']);
   });
 
+  it('knows the Appendix E bounds and ratios and the per-example k, and sorts them beside their kin', () => {
+    expect(oodScoreSign('L<2')).toBe(-1);
+    expect(oodScoreSign('LLR>1<3')).toBe(1);
+    expect(oodScoreSign(PER_EXAMPLE_K)).toBe(1);
+    expect(sortScoreNames(['LR', PER_EXAMPLE_K, 'LLR>1<3', 'LLR>0<2', 'LLR>2', 'L<2', 'L>1', 'LLR>1<2'])).toEqual([
+      'L>1',
+      'L<2',
+      'LLR>2',
+      'LLR>0<2',
+      'LLR>1<2',
+      'LLR>1<3',
+      PER_EXAMPLE_K,
+      'LR',
+    ]);
+  });
+
   it('throws on unknown names', () => {
-    for (const name of ['ELBO', 'L>', 'LLR>-1', 'l>0', 'L>1 ', 'LR>1', 'IC', 'lr']) {
+    for (const name of ['ELBO', 'L>', 'LLR>-1', 'l>0', 'L>1 ', 'LR>1', 'IC', 'lr', 'L<', 'LLR<1', 'LLR>1<', 'LLR>k', 'L>k*']) {
       expect(() => oodScore(name, [1])).toThrow(/unknown score name/);
     }
   });

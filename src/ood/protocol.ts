@@ -51,7 +51,21 @@ export function sampleIndices(n: number, k: number, rng: () => number): Uint32Ar
   return pool.slice(0, k).sort();
 }
 
-const SCORE_NAME = /^(L|LLR)>(\d+)$/;
+/**
+ * The paper's scores by name, with their place in tables: the bounds L>k, then the Appendix E
+ * bounds L<l; the ratios LLR>k, then the generalised LLR>k<l = L<l - L>k; then the per-example
+ * choice of k (src/ood/perExampleK.ts). Bounds score OOD as their negative, the others as they are.
+ */
+const PAPER_SCORES: readonly { pattern: RegExp; sign: 1 | -1; order: (m: RegExpExecArray) => number }[] = [
+  { pattern: /^L>(\d+)$/, sign: -1, order: (m) => Number(m[1]) },
+  { pattern: /^L<(\d+)$/, sign: -1, order: (m) => 500 + Number(m[1]) },
+  { pattern: /^LLR>(\d+)$/, sign: 1, order: (m) => 1000 + Number(m[1]) },
+  { pattern: /^LLR>(\d+)<(\d+)$/, sign: 1, order: (m) => 2000 + 100 * Number(m[2]) + Number(m[1]) },
+  { pattern: /^LLR>k\*$/, sign: 1, order: () => 9000 },
+];
+
+/** The per-example choice of k as a score: the largest in-distribution percentile of LLR>k over k. */
+export const PER_EXAMPLE_K = 'LLR>k*';
 
 /**
  * The baselines an eval file may hold beside the paper's scores, each larger = more OOD:
@@ -63,15 +77,22 @@ export const LIKELIHOOD_REGRET = 'LR';
 const BASELINES: readonly string[] = [INPUT_COMPLEXITY, LIKELIHOOD_REGRET];
 
 function unknownName(scoreName: string): Error {
-  return new Error(`unknown score name "${scoreName}": expected "L>k", "LLR>k", "${INPUT_COMPLEXITY}" or "${LIKELIHOOD_REGRET}"`);
+  return new Error(`unknown score name "${scoreName}": expected "L>k", "L<l", "LLR>k", "LLR>k<l", "${PER_EXAMPLE_K}", "${INPUT_COMPLEXITY}" or "${LIKELIHOOD_REGRET}"`);
 }
 
-/** +1 or -1: a bound L>k scores -L>k (lower likelihood = more OOD); a ratio LLR>k and each baseline score as they are. */
+/** The paper's score a name matches, with the match; throws on names that are none of them. */
+function paperScore(scoreName: string): { sign: 1 | -1; order: number } {
+  for (const p of PAPER_SCORES) {
+    const m = p.pattern.exec(scoreName);
+    if (m) return { sign: p.sign, order: p.order(m) };
+  }
+  throw unknownName(scoreName);
+}
+
+/** +1 or -1: a bound L>k or L<l scores its negative (lower likelihood = more OOD); ratios and baselines score as they are. */
 export function oodScoreSign(scoreName: string): 1 | -1 {
   if (BASELINES.includes(scoreName)) return 1;
-  const match = SCORE_NAME.exec(scoreName);
-  if (!match) throw unknownName(scoreName);
-  return match[1] === 'L' ? -1 : 1;
+  return paperScore(scoreName).sign;
 }
 
 /** The OOD scores (higher = more OOD) of a named score's values. */
@@ -80,14 +101,12 @@ export function oodScore(scoreName: string, values: ArrayLike<number>): Float64A
   return Float64Array.from(values, (v) => sign * v);
 }
 
-/** Bounds first (L>0, L>1, ...), then ratios (LLR>1, ...), each by k: the order of the paper's tables; then the baselines. */
+/** Bounds first (L>0, L>1, ..., then L<l), then ratios (LLR>1, ..., then LLR>k<l), each by k: the order of the paper's tables; then the baselines. */
 export function sortScoreNames(names: readonly string[]): string[] {
   const key = (n: string) => {
     const baseline = BASELINES.indexOf(n);
     if (baseline >= 0) return 1e6 + baseline;
-    const match = SCORE_NAME.exec(n);
-    if (!match) throw unknownName(n);
-    return (match[1] === 'LLR' ? 1000 : 0) + Number(match[2]);
+    return paperScore(n).order;
   };
   return names
     .map((n) => ({ n, k: key(n) }))
