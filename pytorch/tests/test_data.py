@@ -1,8 +1,16 @@
-"""The engine draws the same data streams as the TypeScript code."""
-import numpy as np
+"""The engine draws the same data streams and builds the same datasets as the TypeScript code."""
+import json
+import subprocess
 
+import numpy as np
+import pytest
+
+from conftest import ROOT
 from hvae_torch import data
 from hvae_torch.weights_io import decode
+
+# Images of each split compared one by one; the rest by count and pixel sum.
+FIRST = 100
 
 
 def test_seeded_streams_equal_the_typescript_ones(ts_fixture):
@@ -36,3 +44,27 @@ def test_a_missing_dataset_names_its_install_command(monkeypatch, tmp_path):
         assert 'apt-get install -y dataset-fashion-mnist' in str(e)
     else:
         raise AssertionError('no error for a missing dataset')
+
+
+@pytest.fixture(scope='module')
+def ts_datasets(tmp_path_factory):
+    """Every registered dataset as the TypeScript library builds it now (src/cli/datasetsFixture.ts)."""
+    out = tmp_path_factory.mktemp('datasets')
+    subprocess.run(['node', '--import', 'tsx', 'src/cli/datasetsFixture.ts', str(out), '--n', str(FIRST)], cwd=ROOT, check=True)
+    return out, json.loads((out / 'index.json').read_text())
+
+
+def test_both_engines_register_the_same_datasets(ts_datasets):
+    assert list(ts_datasets[1]) == data.DATASET_NAMES
+    assert {'fashionmnist-flipped', 'bernoulli-noise', 'constant', 'letters'} <= set(data.DATASET_NAMES)
+
+
+@pytest.mark.parametrize('name', data.DATASET_NAMES)
+@pytest.mark.parametrize('split', ['train', 'test'])
+def test_both_engines_build_the_same_images(ts_datasets, name, split):
+    out, index = ts_datasets
+    mine = data.load_images(name, split)
+    theirs = np.frombuffer((out / f'{name}-{split}.f32').read_bytes(), dtype='<f4').reshape(-1, data.PIXELS)
+    assert len(mine) == index[name][split]['count']
+    assert np.array_equal(mine[:FIRST], theirs)
+    assert float(mine.sum(dtype=np.float64)) == pytest.approx(index[name][split]['sum'], rel=1e-9)

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from './random.ts';
 import { binarize, dynamicBinarize } from './binarize.ts';
-import { invertImages, uniformNoiseImages } from './transforms.ts';
 
 function mean(a: Float32Array): number {
   let s = 0;
@@ -56,19 +55,5 @@ describe('binarisation', () => {
     const second = dynamicBinarize(grey, rng);
     expect(same(second, first)).toBe(false);
     expect(same(first, binarize(grey, 5))).toBe(true);
-  });
-});
-
-describe('transforms', () => {
-  it('inverts x to 1 - x', () => {
-    expect(Array.from(invertImages(Float32Array.from([0, 0.25, 1])))).toEqual([1, 0.75, 0]);
-  });
-
-  it('makes seeded uniform noise images', () => {
-    const a = uniformNoiseImages(10, 1);
-    expect(a.length).toBe(10 * 784);
-    expect(same(uniformNoiseImages(10, 1), a)).toBe(true);
-    expect(same(uniformNoiseImages(10, 2), a)).toBe(false);
-    expect(mean(a)).toBeCloseTo(0.5, 1);
   });
 });
