@@ -1,10 +1,12 @@
 /**
- * npm run make-assets: writes the small dataset subsets the app serves from public/gallery/
- * (the app downloads nothing else at run time): a seeded sample of each test split as raw
- * 8-bit pixels, with an index naming the source indices and labels.
+ * npm run make-assets [-- --datasets a,b --count 48]: writes the small dataset subsets the app serves
+ * from public/gallery/ (the app downloads nothing else at run time): a seeded sample of the test split
+ * of each dataset (by default every registered one) as raw 8-bit pixels, with an index naming the
+ * source indices and labels.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DATASET_NAMES } from '../data/datasets.ts';
 import { loadDataset } from '../data/nodeFiles.ts';
 import { IMAGE_PIXELS } from '../data/imageSet.ts';
 import { mulberry32 } from '../data/random.ts';
@@ -23,7 +25,7 @@ export interface GalleryEntry {
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
-  const datasets = str(a, 'datasets', 'fashionmnist,mnist,fashionmnist-inverted,mnist-inverted,noise').split(',');
+  const datasets = str(a, 'datasets', DATASET_NAMES.join(',')).split(',');
   const count = num(a, 'count', 48);
   const out = str(a, 'out', 'public/gallery');
   await mkdir(out, { recursive: true });
