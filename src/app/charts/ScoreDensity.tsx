@@ -6,7 +6,7 @@
  */
 import { forwardRef, useEffect, useId, useMemo, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import { area, axisBottom, axisLeft, bisectRight, extent, line, max, pointer, scaleLinear, select } from 'd3';
-import { kde } from '../../ood/kde.ts';
+import { kdeBinned, silvermanBandwidth } from '../../ood/kde.ts';
 import { ScoreReference } from '../../ood/reference.ts';
 import { densityGrid } from './densityGrid.ts';
 import { LineSwatch } from './LineSwatch.tsx';
@@ -60,10 +60,9 @@ export const ScoreDensity = forwardRef<SVGSVGElement, ScoreDensityProps>(functio
   const innerWidth = totalWidth - DENSITY_MARGINS.left - DENSITY_MARGINS.right;
   const innerHeight = height - DENSITY_MARGINS.top - DENSITY_MARGINS.bottom;
 
-  const model = useMemo(
-    () => densityModel(scoreName, reference, value, threshold, unit, dims, compareWith?.values),
-    [scoreName, reference, value, threshold, unit, dims, compareWith?.values],
-  );
+  // The reference's part is computed once per reference; each new value costs two binned densities.
+  const base = useMemo(() => densityBase(scoreName, reference, unit, dims, compareWith?.values), [scoreName, reference, unit, dims, compareWith?.values]);
+  const model = useMemo(() => (base ? densityModel(base, value, threshold, unit) : undefined), [base, value, threshold, unit]);
 
   const x = useMemo(
     () => (model ? scaleLinear().domain([model.grid[0]!, model.grid[model.grid.length - 1]!]).range([0, innerWidth]) : undefined),
@@ -348,20 +347,20 @@ interface DensityModel {
   thresholdFpr?: number;
 }
 
-/**
- * Everything the chart draws, in plotted units. The plotted range covers the reference and the
- * comparison set, and the value too unless it lies more than one reference-and-comparison range
- * beyond them: then it is clamped to the edge so that one extreme image does not flatten the density.
- */
-function densityModel(
-  scoreName: string,
-  rawReference: number[],
-  rawValue: number | undefined,
-  rawThreshold: number | undefined,
-  unit: ScoreUnit,
-  dims: number,
-  rawCompare: ArrayLike<number> | undefined,
-): DensityModel | undefined {
+/** What a chart of one reference draws whatever the current value: sorted, converted and measured once. */
+interface DensityBase {
+  ref: ScoreReference;
+  toPlotted: (v: number) => number;
+  fromPlotted: (v: number) => number;
+  plottedReference: number[];
+  plottedCompare: number[];
+  referenceBandwidth: number;
+  compareBandwidth?: number;
+  lo: number;
+  hi: number;
+}
+
+function densityBase(scoreName: string, rawReference: number[], unit: ScoreUnit, dims: number, rawCompare: ArrayLike<number> | undefined): DensityBase | undefined {
   // Underflowed (infinite) values have no density; the reference is drawn from the finite ones.
   const finiteReference = rawReference.filter(Number.isFinite);
   if (finiteReference.length === 0) return undefined;
@@ -369,22 +368,40 @@ function densityModel(
   // Bits/dim are -L/(D ln 2) for a bound and +LLR/(D ln 2) for a ratio: the OOD score's sign, scaled.
   const toPlotted = (v: number) => (unit === 'nats' ? v : ref.oodScoreOf(v) / (dims * Math.LN2));
   const fromPlotted = (p: number) => (unit === 'nats' ? p : ref.oodScoreOf(p * dims * Math.LN2));
-
   const plottedReference = finiteReference.map(toPlotted);
   const plottedCompare = Array.from(rawCompare ?? [], Number).filter(Number.isFinite).map(toPlotted);
-  const data = [...plottedReference, ...plottedCompare];
-  const [lo = 0, hi = 0] = extent(data);
+  const [lo = 0, hi = 0] = extent([...plottedReference, ...plottedCompare]);
+  return {
+    ref,
+    toPlotted,
+    fromPlotted,
+    plottedReference,
+    plottedCompare,
+    referenceBandwidth: silvermanBandwidth(plottedReference),
+    compareBandwidth: plottedCompare.length > 0 ? silvermanBandwidth(plottedCompare) : undefined,
+    lo,
+    hi,
+  };
+}
+
+/**
+ * Everything the chart draws, in plotted units. The plotted range covers the reference and the
+ * comparison set, and the value too unless it lies more than one reference-and-comparison range
+ * beyond them: then it is clamped to the edge so that one extreme image does not flatten the density.
+ */
+function densityModel(base: DensityBase, rawValue: number | undefined, rawThreshold: number | undefined, unit: ScoreUnit): DensityModel {
+  const { ref, toPlotted, fromPlotted, plottedReference, plottedCompare, lo, hi } = base;
   const reach = hi - lo || Math.abs(lo) || 1;
 
   const value = rawValue !== undefined && !Number.isNaN(rawValue) ? rawValue : undefined;
   const plottedValue = value !== undefined ? toPlotted(value) : undefined;
   const valueFits = plottedValue !== undefined && plottedValue >= lo - reach && plottedValue <= hi + reach;
-  const grid = densityGrid(data, valueFits ? [plottedValue] : [], GRID_POINTS);
+  const grid = densityGrid([lo, hi], valueFits ? [plottedValue] : [], GRID_POINTS);
   const first = grid[0]!;
   const last = grid[grid.length - 1]!;
 
-  const density = kde(plottedReference, grid);
-  const compareDensity = plottedCompare.length > 0 ? kde(plottedCompare, grid) : undefined;
+  const density = kdeBinned(plottedReference, grid, base.referenceBandwidth);
+  const compareDensity = base.compareBandwidth !== undefined ? kdeBinned(plottedCompare, grid, base.compareBandwidth) : undefined;
   const yMax = Math.max(max(density) ?? 0, compareDensity ? (max(compareDensity) ?? 0) : 0) || 1;
 
   let marker: DensityModel['marker'];
