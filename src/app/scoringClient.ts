@@ -8,6 +8,21 @@ import type { ImageScores, ScoreSettings, WorkerRequest, WorkerResponse } from '
 
 type Ready = Extract<WorkerResponse, { type: 'ready' }>;
 type Scored = Extract<WorkerResponse, { type: 'scores' }>;
+/** One scoreLatest request: its image and settings (and their key), and its promise with the resolver. */
+interface LatestJob {
+  image: Float32Array;
+  settings: ScoreSettings;
+  key: string;
+  resolve: (r: Scored | null) => void;
+  done: Promise<Scored | null>;
+}
+
+function samePixels(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 export class ScoringClient {
@@ -15,7 +30,9 @@ export class ScoringClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }>();
   private running = false;
-  private waiting: { image: Float32Array; settings: ScoreSettings; resolve: (r: Scored | null) => void } | null = null;
+  private waiting: LatestJob | null = null;
+  /** The image scoreLatest scored last or is scoring now: asked again (a stroke's end repeats its last frame), it is not scored twice. */
+  private last: LatestJob | null = null;
 
   constructor(
     private readonly onBackendLost: (reason: string, backend: string) => void,
@@ -64,11 +81,15 @@ export class ScoringClient {
 
   /** Scores the newest image only: a call superseded while waiting resolves with null. */
   scoreLatest(image: Float32Array, settings: ScoreSettings): Promise<Scored | null> {
-    return new Promise((resolve) => {
-      this.waiting?.resolve(null);
-      this.waiting = { image, settings, resolve };
-      void this.pump();
-    });
+    const key = JSON.stringify(settings);
+    this.waiting?.resolve(null);
+    this.waiting = null;
+    if (this.last && this.last.key === key && samePixels(this.last.image, image)) return this.last.done;
+    let resolve!: (r: Scored | null) => void;
+    const done = new Promise<Scored | null>((r) => (resolve = r));
+    this.waiting = { image, settings, key, resolve, done };
+    void this.pump();
+    return done;
   }
 
   private async pump(): Promise<void> {
@@ -76,9 +97,11 @@ export class ScoringClient {
     const job = this.waiting;
     this.waiting = null;
     this.running = true;
+    this.last = job;
     try {
       job.resolve(await this.score(job.image, job.settings));
     } catch (e) {
+      this.last = null;
       this.onFatal((e as Error).message);
       job.resolve(null);
     } finally {
