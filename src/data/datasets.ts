@@ -7,7 +7,7 @@
  * gets for new pictures.
  */
 import type { ConversionName } from './conversions.ts';
-import registryJson from './datasets.json';
+import registryJson from './datasets.json' with { type: 'json' };
 import type { ImageSet } from './imageSet.ts';
 import { GENERATORS, TRANSFORMS, type GeneratorName, type TransformName } from './transforms.ts';
 
