@@ -88,7 +88,6 @@ async function scoreSplit(
   }
   // Likelihood regret takes seconds per image: small chunks keep what a stopped run loses small.
   // The bounds' noise is seeded per chunk, so with it they draw other (as reproducible) samples.
-  // The bounds' noise is seeded per chunk, so with it they draw other (as reproducible) samples.
   const chunk = baselines.regret ? 10 : samples >= 100 ? 50 : 500;
   let regretSeconds = 0;
   const resumedAt = partial.done;
