@@ -3,6 +3,7 @@
  * "latest wins" queue: while one scoring runs, only the newest waiting image is kept.
  */
 import type { BackendChoice } from '../backend/backendNames.ts';
+import { sameValues } from '../data/floatArrays.ts';
 import type { LayerValues } from '../hvae/representations.ts';
 import type { ImageScores, ScoreSettings, WorkerRequest, WorkerResponse } from '../workers/protocol.ts';
 
@@ -15,12 +16,6 @@ interface LatestJob {
   key: string;
   resolve: (r: Scored | null) => void;
   done: Promise<Scored | null>;
-}
-
-function samePixels(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -84,7 +79,7 @@ export class ScoringClient {
     const key = JSON.stringify(settings);
     this.waiting?.resolve(null);
     this.waiting = null;
-    if (this.last && this.last.key === key && samePixels(this.last.image, image)) return this.last.done;
+    if (this.last && this.last.key === key && sameValues(this.last.image, image)) return this.last.done;
     let resolve!: (r: Scored | null) => void;
     const done = new Promise<Scored | null>((r) => (resolve = r));
     this.waiting = { image, settings, key, resolve, done };

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { meanOf, sameValues } from './floatArrays.ts';
 import { mulberry32 } from './random.ts';
 import { binarize, dynamicBinarize } from './binarize.ts';
-
-function mean(a: Float32Array): number {
-  let s = 0;
-  for (const v of a) s += v;
-  return s / a.length;
-}
-
-/** Element-wise equality; expect().toEqual walks large typed arrays far too slowly. */
-function same(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 describe('mulberry32', () => {
   it('replays per seed, differs across seeds, stays in [0, 1) with mean 1/2', () => {
@@ -41,19 +29,19 @@ describe('binarisation', () => {
   });
 
   it('is fixed by its seed and differs across seeds', () => {
-    expect(same(binarize(grey, 7), binarize(grey, 7))).toBe(true);
-    expect(same(binarize(grey, 7), binarize(grey, 8))).toBe(false);
+    expect(sameValues(binarize(grey, 7), binarize(grey, 7))).toBe(true);
+    expect(sameValues(binarize(grey, 7), binarize(grey, 8))).toBe(false);
   });
 
   it('keeps the mean intensity', () => {
-    expect(mean(binarize(grey, 3))).toBeCloseTo(mean(grey), 2);
+    expect(meanOf(binarize(grey, 3))).toBeCloseTo(meanOf(grey), 2);
   });
 
   it('draws a fresh sample on every call with a running generator', () => {
     const rng = mulberry32(5);
     const first = dynamicBinarize(grey, rng);
     const second = dynamicBinarize(grey, rng);
-    expect(same(second, first)).toBe(false);
-    expect(same(first, binarize(grey, 5))).toBe(true);
+    expect(sameValues(second, first)).toBe(false);
+    expect(sameValues(first, binarize(grey, 5))).toBe(true);
   });
 });

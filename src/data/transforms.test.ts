@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { meanOf, sameValues } from './floatArrays.ts';
 import { bernoulliNoiseImages, constantImages, flipImagesVertically, invertImages, uniformNoiseImages } from './transforms.ts';
-
-function mean(a: Float32Array): number {
-  let s = 0;
-  for (const v of a) s += v;
-  return s / a.length;
-}
-
-/** Element-wise equality; expect().toEqual walks large typed arrays far too slowly. */
-function same(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 describe('transforms', () => {
   it('inverts x to 1 - x', () => {
@@ -27,8 +15,8 @@ describe('transforms', () => {
     expect(flipped[27]).toBe(2727);
     expect(flipped[27 * 28 + 5]).toBe(5);
     expect(flipped[784 + 3 * 28 + 4]).toBe(10000 + 2400 + 4);
-    expect(same(flipImagesVertically(flipped), images)).toBe(true);
-    expect(same(flipped, images)).toBe(false);
+    expect(sameValues(flipImagesVertically(flipped), images)).toBe(true);
+    expect(sameValues(flipped, images)).toBe(false);
   });
 });
 
@@ -36,18 +24,18 @@ describe('generators', () => {
   it('makes seeded uniform noise images', () => {
     const a = uniformNoiseImages(10, 1);
     expect(a.length).toBe(10 * 784);
-    expect(same(uniformNoiseImages(10, 1), a)).toBe(true);
-    expect(same(uniformNoiseImages(10, 2), a)).toBe(false);
-    expect(mean(a)).toBeCloseTo(0.5, 1);
+    expect(sameValues(uniformNoiseImages(10, 1), a)).toBe(true);
+    expect(sameValues(uniformNoiseImages(10, 2), a)).toBe(false);
+    expect(meanOf(a)).toBeCloseTo(0.5, 1);
   });
 
   it('makes seeded Bernoulli(0.5) noise: every pixel exactly 0 or 1, half of them 1', () => {
     const a = bernoulliNoiseImages(100, 7);
     expect(a.length).toBe(100 * 784);
     expect(a.every((v) => v === 0 || v === 1)).toBe(true);
-    expect(mean(a)).toBeCloseTo(0.5, 2);
-    expect(same(bernoulliNoiseImages(100, 7), a)).toBe(true);
-    expect(same(bernoulliNoiseImages(100, 8), a)).toBe(false);
+    expect(meanOf(a)).toBeCloseTo(0.5, 2);
+    expect(sameValues(bernoulliNoiseImages(100, 7), a)).toBe(true);
+    expect(sameValues(bernoulliNoiseImages(100, 8), a)).toBe(false);
   });
 
   it('makes seeded constant images: one grey level per image, drawn from [0, 1)', () => {
@@ -57,7 +45,7 @@ describe('generators', () => {
     for (let i = 0; i < 1000; i++) expect(a.subarray(i * 784, (i + 1) * 784).every((v) => v === levels[i])).toBe(true);
     expect(levels.every((v) => v >= 0 && v < 1)).toBe(true);
     expect(new Set(levels).size).toBe(1000);
-    expect(mean(Float32Array.from(levels))).toBeCloseTo(0.5, 1);
-    expect(same(constantImages(1000, 8), a)).toBe(false);
+    expect(meanOf(Float32Array.from(levels))).toBeCloseTo(0.5, 1);
+    expect(sameValues(constantImages(1000, 8), a)).toBe(false);
   });
 });

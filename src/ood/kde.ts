@@ -26,10 +26,7 @@ export function kde(
   grid: ArrayLike<number>,
   bandwidth: number = silvermanBandwidth(values),
 ): Float64Array {
-  assertFinite(values);
-  if (!(bandwidth > 0 && Number.isFinite(bandwidth))) {
-    throw new Error(`bandwidth must be a positive finite number, got ${bandwidth}`);
-  }
+  assertUsable(values, bandwidth);
   const norm = 1 / (values.length * bandwidth * Math.sqrt(2 * Math.PI));
   const out = new Float64Array(grid.length);
   for (let g = 0; g < grid.length; g++) {
@@ -56,10 +53,7 @@ export function kdeBinned(
   grid: ArrayLike<number>,
   bandwidth: number = silvermanBandwidth(values),
 ): Float64Array {
-  assertFinite(values);
-  if (!(bandwidth > 0 && Number.isFinite(bandwidth))) {
-    throw new Error(`bandwidth must be a positive finite number, got ${bandwidth}`);
-  }
+  assertUsable(values, bandwidth);
   if (grid.length < 2) return kde(values, grid, bandwidth);
   let lo = Math.min(grid[0]!, grid[grid.length - 1]!);
   let hi = Math.max(grid[0]!, grid[grid.length - 1]!);
@@ -105,6 +99,14 @@ function quantile(sorted: Float64Array, q: number): number {
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** Values with a density and a bandwidth it can be drawn with. */
+function assertUsable(values: ArrayLike<number>, bandwidth: number): void {
+  assertFinite(values);
+  if (!(bandwidth > 0 && Number.isFinite(bandwidth))) {
+    throw new Error(`bandwidth must be a positive finite number, got ${bandwidth}`);
+  }
 }
 
 /** NaN or infinite values (e.g. a bound that underflowed) have no density. */
