@@ -28,7 +28,7 @@ import { loadDataset } from '../data/nodeFiles.ts';
 import { DATASET_NAMES } from '../data/datasets.ts';
 import { evalFileName, type EvalFile } from '../ood/evalFile.ts';
 import { inputComplexityScores } from '../ood/inputComplexity.ts';
-import { INPUT_COMPLEXITY, LIKELIHOOD_REGRET, sampleIndices } from '../ood/protocol.ts';
+import { INPUT_COMPLEXITY, LIKELIHOOD_REGRET, pairedOodSet, sampleIndices } from '../ood/protocol.ts';
 import { mulberry32 } from '../data/random.ts';
 import { num, parseArgs, runMain, str, UsageError } from './args.ts';
 import { loadModelDir, modelDirFor, writeAtomic } from './modelFiles.ts';
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   if (!DATASET_NAMES.includes(inDataset)) {
     throw new UsageError(`${modelDir}/model.json does not name a known training dataset (meta.dataset = "${json.meta.dataset}"); pass --in fashionmnist or --in mnist`);
   }
-  const oodSets = str(a, 'ood', inDataset === 'mnist' ? 'fashionmnist' : 'mnist').split(',').filter(Boolean);
+  const oodSets = str(a, 'ood', pairedOodSet(inDataset)).split(',').filter(Boolean);
   for (const d of oodSets) if (!DATASET_NAMES.includes(d)) throw new UsageError(`unknown OOD dataset "${d}"; known: ${DATASET_NAMES.join(', ')}`);
   const dir = join(modelDir, 'eval');
   await mkdir(dir, { recursive: true });

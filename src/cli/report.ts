@@ -7,11 +7,10 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { compareEvalFiles, engineOf, validateEvalFile, type EvalFile } from '../ood/evalFile.ts';
+import { compareEvalFiles, comparedFiles, engineOf, validateEvalFile, type EvalFile } from '../ood/evalFile.ts';
 import { FIGURE2_FILE, validateFigure2File, type Figure2File, type Figure2Layer } from '../ood/figure2.ts';
 import { PAPER_BITS_PER_DIM, paperMetricFor } from '../ood/paperResults.ts';
-import { PerExampleK, withPerExampleK } from '../ood/perExampleK.ts';
-import { PER_EXAMPLE_K, sortScoreNames } from '../ood/protocol.ts';
+import { isBound, PER_EXAMPLE_K, sortScoreNames } from '../ood/protocol.ts';
 import { writeAtomic } from './modelFiles.ts';
 
 const D = 28 * 28;
@@ -44,22 +43,22 @@ export async function writeReport(modelDir: string, inSet?: string): Promise<voi
     const ref = files.find((f) => f.dataset === inSet && f.split === 'test' && f.importance_samples === S);
     if (!ref) continue;
     lines.push(`## S = ${S} importance sample${S > 1 ? 's' : ''}`, '');
-    const others = files.filter((f) => f.importance_samples === S && f !== ref);
+    const compared = comparedFiles(files, inSet, S);
     // The per-example choice of k takes its reference from the train split, so no test image sets it.
-    const train = others.find((f) => f.dataset === inSet && f.split === 'train');
-    const rule = train && Object.keys(train.scores).some((n) => /^LLR>\d+$/.test(n)) ? new PerExampleK(train.scores) : null;
-    if (rule) lines.push(`${PER_EXAMPLE_K} is the per-example choice of k (src/ood/perExampleK.ts): each image's largest percentile of LLR>k over k, the percentiles taken on the ${train!.indices.length} ${inSet} train-split images of this S.`, '');
-    for (const other of others) {
-      const label = other.dataset === inSet ? `${inSet} train split (no-overfitting check: AUROC should be about 0.5)` : `OOD: ${other.dataset} test split`;
-      const oodKey = other.dataset === inSet ? inSet : other.dataset;
-      const m = rule && other !== train ? compareEvalFiles(withPerExampleK(ref, rule), withPerExampleK(other, rule)) : compareEvalFiles(ref, other);
+    const train = compared.find((c) => c.kind === 'train')?.otherFile;
+    if (compared.some((c) => PER_EXAMPLE_K in c.otherFile.scores)) {
+      lines.push(`${PER_EXAMPLE_K} is the per-example choice of k (src/ood/perExampleK.ts): each image's largest percentile of LLR>k over k, the percentiles taken on the ${train!.indices.length} ${inSet} train-split images of this S.`, '');
+    }
+    for (const { inFile, otherFile: other, kind } of compared) {
+      const label = kind === 'train' ? `${inSet} train split (no-overfitting check: AUROC should be about 0.5)` : `OOD: ${other.dataset} test split`;
+      const m = compareEvalFiles(inFile, other);
       const anyN = Object.values(m)[0]?.n ?? 0;
       lines.push(`### ${inSet} test vs ${label}, ${anyN} + ${anyN} examples`, '');
       lines.push(`Scores computed by ${[...new Set([ref, other].map(engineOf))].join(' and ')}.`, '');
       lines.push('| score | AUROC | AUPRC | FPR80 | paper AUROC | paper AUPRC | paper FPR80 | AUROC difference | paper source |', '|---|---|---|---|---|---|---|---|---|');
       for (const name of sortScoreNames(Object.keys(m))) {
         const r = m[name]!;
-        const p = paperMetricFor(inSet, oodKey, name, S);
+        const p = paperMetricFor(inSet, other.dataset, name, S);
         lines.push(
           `| ${name} | ${f3(r.auroc)} | ${f3(r.auprc)} | ${f3(r.fpr80)} | ${f3(p?.auroc)} | ${f3(p?.auprc)} | ${f3(p?.fpr80)} | ${p ? signed(r.auroc - p.auroc) : '–'} | ${p?.source ?? '–'} |`,
         );
@@ -67,13 +66,13 @@ export async function writeReport(modelDir: string, inSet?: string): Promise<voi
       lines.push('');
     }
     lines.push('### Mean bits/dim of every bound (the paper\'s Table 1)', '');
-    const bounds = sortScoreNames(Object.keys(ref.scores).filter((n) => n.startsWith('L>')));
+    const bounds = sortScoreNames(Object.keys(ref.scores).filter(isBound));
     lines.push(`| dataset | split | n | ${bounds.map((b) => `${b} ours`).join(' | ')} | ${bounds.map((b) => `${b} paper`).join(' | ')} |`);
     lines.push(`|---|---|---|${bounds.map(() => '---|').join('')}${bounds.map(() => '---|').join('')}`);
     for (const f of files.filter((g) => g.importance_samples === S)) {
       const ours = bounds.map((b) => {
-        const v = f.scores[b]!;
-        return (-v.reduce((s, x) => s + x, 0) / v.length / (D * Math.LN2)).toFixed(3);
+        const v = f.scores[b];
+        return v ? (-v.reduce((s, x) => s + x, 0) / v.length / (D * Math.LN2)).toFixed(3) : '–';
       });
       const paper = bounds.map((b) => f3(f.split === 'test' ? PAPER_BITS_PER_DIM[inSet]?.[f.dataset]?.[b] : undefined));
       lines.push(`| ${f.dataset} | ${f.split} | ${f.indices.length} | ${ours.join(' | ')} | ${paper.join(' | ')} |`);

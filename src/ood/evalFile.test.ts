@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareEvalFiles, compareEvalFilesInDetail, engineOf, validateEvalFile, type EvalFile } from './evalFile.ts';
+import { compareEvalFiles, compareEvalFilesInDetail, comparedFiles, engineOf, validateEvalFile, type EvalFile } from './evalFile.ts';
 import { auroc } from './metrics.ts';
-import { sortScoreNames } from './protocol.ts';
+import { PER_EXAMPLE_K, sortScoreNames } from './protocol.ts';
 
 function file(dataset: string, values: Record<string, number[]>): EvalFile {
   const n = Object.values(values)[0]!.length;
@@ -70,5 +70,50 @@ describe('engineOf', () => {
   it('names the engine a file records, and tfjs wasm for files from before engines were named', () => {
     expect(engineOf({ ...base, engine: 'pytorch 2.5.1 NVIDIA H200' })).toBe('pytorch 2.5.1 NVIDIA H200');
     expect(engineOf(base)).toBe('tfjs wasm (npm run eval)');
+  });
+});
+
+describe('comparedFiles', () => {
+  const scores = (shift: number) => ({ 'L>0': [-10, -11, -12, -13].map((v) => v - shift), 'LLR>1': [1, 2, 3, 4].map((v) => v + shift), 'LLR>2': [2, 1, 4, 3].map((v) => v + shift) });
+  const of = (dataset: string, split: 'train' | 'test', shift: number, S = 1): EvalFile => ({ ...file(dataset, scores(shift)), split, importance_samples: S });
+  const files = [
+    of('noise', 'test', 9),
+    of('fashionmnist', 'train', 0),
+    of('letters', 'test', 3),
+    of('mnist', 'test', 5),
+    of('fashionmnist', 'test', 0),
+    of('mnist', 'test', 5, 100),
+    of('constant', 'test', 7),
+  ];
+
+  it('lists the paper\'s OOD pair first, the other OOD sets by name and the train split last, of one S only', () => {
+    const c = comparedFiles(files, 'fashionmnist', 1);
+    expect(c.map((x) => `${x.otherFile.dataset} ${x.otherFile.split} ${x.kind}`)).toEqual([
+      'mnist test ood',
+      'constant test ood',
+      'letters test ood',
+      'noise test ood',
+      'fashionmnist train train',
+    ]);
+    expect(comparedFiles(files, 'fashionmnist', 100)).toEqual([]);
+  });
+
+  it('adds the per-example choice of k, its reference the train split, to both sides of each OOD comparison only', () => {
+    const c = comparedFiles(files, 'fashionmnist', 1);
+    for (const x of c.filter((y) => y.kind === 'ood')) {
+      expect(x.inFile.scores[PER_EXAMPLE_K]).toHaveLength(4);
+      expect(x.otherFile.scores[PER_EXAMPLE_K]).toHaveLength(4);
+      // Shifted past every train value on both LLR>k: the top percentile.
+      if (x.otherFile.dataset === 'noise') expect(x.otherFile.scores[PER_EXAMPLE_K]).toEqual([1, 1, 1, 1]);
+    }
+    const train = c.find((y) => y.kind === 'train')!;
+    expect(PER_EXAMPLE_K in train.inFile.scores || PER_EXAMPLE_K in train.otherFile.scores).toBe(false);
+    expect(compareEvalFiles(c[0]!.inFile, c[0]!.otherFile)[PER_EXAMPLE_K]!.auroc).toBe(1);
+  });
+
+  it('takes the train split from `reference` when the files compared have none (live scores)', () => {
+    const live = [of('fashionmnist', 'test', 0), of('mnist', 'test', 5)];
+    expect(PER_EXAMPLE_K in comparedFiles(live, 'fashionmnist', 1)[0]!.otherFile.scores).toBe(false);
+    expect(comparedFiles(live, 'fashionmnist', 1, files)[0]!.otherFile.scores[PER_EXAMPLE_K]).toHaveLength(4);
   });
 });

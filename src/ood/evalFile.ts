@@ -3,7 +3,8 @@
  * comparison of an in-distribution file with an OOD file under the paper's protocol.
  */
 import { prCurve, rocCurve, summarize, type OodSummary, type PrPoint, type RocPoint } from './metrics.ts';
-import { equalCountSample, oodScore, takeAt } from './protocol.ts';
+import { perExampleKFrom, withPerExampleK } from './perExampleK.ts';
+import { equalCountSample, oodScore, pairedOodSet, takeAt } from './protocol.ts';
 
 export interface EvalFile {
   model: string;
@@ -104,4 +105,31 @@ export function compareEvalFiles(inFile: EvalFile, oodFile: EvalFile, seed = 0):
   return Object.fromEntries(
     compareEvalFilesInDetail(inFile, oodFile, seed).map((c) => [c.name, { auroc: c.auroc, auprc: c.auprc, fpr80: c.fpr80, n: c.n }]),
   );
+}
+
+/** The in-distribution test file of one S beside one other file of that S. */
+export interface ComparedFiles {
+  inFile: EvalFile;
+  otherFile: EvalFile;
+  /** ood: another dataset's test split; train: the in-distribution train split (the no-overfitting check). */
+  kind: 'ood' | 'train';
+}
+
+/**
+ * Every comparison the files of S = `samples` allow, in the order the report and the page list
+ * them: the paper's OOD pair first (pairedOodSet), the other OOD sets by name, the train split
+ * last. Where `reference` (by default `files`) holds the in-distribution train split of this S,
+ * both sides of each OOD comparison get the per-example choice of k taken on it (PER_EXAMPLE_K);
+ * the train comparison does not, as that split sets the rule.
+ */
+export function comparedFiles(files: readonly EvalFile[], inDataset: string, samples: number, reference: readonly EvalFile[] = files): ComparedFiles[] {
+  const inFile = files.find((f) => f.dataset === inDataset && f.split === 'test' && f.importance_samples === samples);
+  if (!inFile) return [];
+  const rule = perExampleKFrom(reference.find((f) => f.dataset === inDataset && f.split === 'train' && f.importance_samples === samples));
+  const inWithK = rule ? withPerExampleK(inFile, rule) : inFile;
+  const rank = (f: EvalFile) => (f.dataset === inDataset ? 2 : f.dataset === pairedOodSet(inDataset) ? 0 : 1);
+  return files
+    .filter((f) => f !== inFile && f.importance_samples === samples)
+    .sort((a, b) => rank(a) - rank(b) || a.dataset.localeCompare(b.dataset) || a.split.localeCompare(b.split))
+    .map((f): ComparedFiles => (f.dataset === inDataset ? { inFile, otherFile: f, kind: 'train' } : { inFile: inWithK, otherFile: rule ? withPerExampleK(f, rule) : f, kind: 'ood' }));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random.ts';
 import { auroc } from './metrics.ts';
-import { PerExampleK, withPerExampleK } from './perExampleK.ts';
+import { PerExampleK, perExampleKFrom, withPerExampleK } from './perExampleK.ts';
 import { PER_EXAMPLE_K } from './protocol.ts';
 
 /** n draws of N(mean, 1). */
@@ -64,5 +64,13 @@ describe('PerExampleK', () => {
     expect(out.scores['LLR>1']).toBe(file.scores['LLR>1']);
     expect(out.scores[PER_EXAMPLE_K]).toEqual([rule.choose({ 'LLR>1': 0, 'LLR>2': 10 }).score, 1]);
     expect(file.scores).not.toHaveProperty(PER_EXAMPLE_K);
+  });
+
+  it('takes its reference from a train split\'s file when that holds an LLR>k, else gives none', () => {
+    const train = { model: 'm', dataset: 'd', split: 'train' as const, importance_samples: 1, indices: [0, 1, 2], scores: { 'L>0': [-1, -2, -3], 'LLR>0': [0, 0, 0], 'LLR>1<2': [1, 2, 3] } };
+    expect(perExampleKFrom(undefined)).toBeNull();
+    expect(perExampleKFrom(train)).toBeNull();
+    const rule = perExampleKFrom({ ...train, scores: { ...train.scores, 'LLR>1': [1, 2, 3] } })!;
+    expect(rule.choose({ 'LLR>1': 10 })).toEqual({ score: 1, scoreName: 'LLR>1' });
   });
 });

@@ -59,6 +59,11 @@ export class PerExampleK {
   }
 }
 
+/** The rule with its reference on `train` (the in-distribution train split's file), or null where there is none or it holds no LLR>k. */
+export function perExampleKFrom(train: EvalFile | undefined): PerExampleK | null {
+  return train && Object.keys(train.scores).some((n) => /^LLR>[1-9]\d*$/.test(n)) ? new PerExampleK(train.scores) : null;
+}
+
 /** The file with the rule's score of each of its examples added as PER_EXAMPLE_K. */
 export function withPerExampleK(file: EvalFile, rule: PerExampleK): EvalFile {
   return { ...file, scores: { ...file.scores, [PER_EXAMPLE_K]: Array.from(rule.scoreAll(file.scores, file.indices.length)) } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { equalCountSample, INPUT_COMPLEXITY, LIKELIHOOD_REGRET, oodScore, oodScoreSign, PER_EXAMPLE_K, sortScoreNames, takeAt } from './protocol.ts';
+import { equalCountSample, INPUT_COMPLEXITY, isBound, LIKELIHOOD_REGRET, oodScore, oodScoreSign, pairedOodSet, PER_EXAMPLE_K, scoreUnit, sortScoreNames, takeAt } from './protocol.ts';
 
 describe('equalCountSample', () => {
   it('keeps all of the smaller set and samples equally many distinct, sorted indices of the larger', () => {
@@ -86,5 +86,22 @@ describe('oodScore', () => {
     for (const name of ['ELBO', 'L>', 'LLR>-1', 'l>0', 'L>1 ', 'LR>1', 'IC', 'lr', 'L<', 'LLR<1', 'LLR>1<', 'LLR>k', 'L>k*']) {
       expect(() => oodScore(name, [1])).toThrow(/unknown score name/);
     }
+  });
+});
+
+describe('kinds of score', () => {
+  it('counts L>k and L<l as bounds, and nothing else', () => {
+    expect(['L>0', 'L>3', 'L<1', 'L<12'].every(isBound)).toBe(true);
+    expect(['LLR>1', 'LLR>1<2', PER_EXAMPLE_K, INPUT_COMPLEXITY, LIKELIHOOD_REGRET, 'L>'].some(isBound)).toBe(false);
+  });
+
+  it('gives every score nats except the per-example choice of k, a percentile', () => {
+    expect(scoreUnit(PER_EXAMPLE_K)).toBe('percentile');
+    for (const name of ['L>0', 'L<2', 'LLR>1', 'LLR>1<3', INPUT_COMPLEXITY, LIKELIHOOD_REGRET]) expect(scoreUnit(name)).toBe('nats');
+  });
+
+  it('pairs FashionMNIST with MNIST and the reverse, as the paper does', () => {
+    expect(pairedOodSet('fashionmnist')).toBe('mnist');
+    expect(pairedOodSet('mnist')).toBe('fashionmnist');
   });
 });

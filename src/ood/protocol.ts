@@ -68,6 +68,19 @@ const PAPER_SCORES: readonly { pattern: RegExp; sign: 1 | -1; order: (m: RegExpE
 export const PER_EXAMPLE_K = 'LLR>k*';
 
 /**
+ * What a score's values measure: every bound, ratio and baseline is in nats; the per-example choice
+ * of k is a percentile of the in-distribution reference, in [0, 1], so bits/dim do not apply to it.
+ */
+export function scoreUnit(scoreName: string): 'nats' | 'percentile' {
+  return scoreName === PER_EXAMPLE_K ? 'percentile' : 'nats';
+}
+
+/** The OOD set the paper pairs with a grey-scale training set (its Table 2 and Figure 5): MNIST for FashionMNIST, and the reverse. */
+export function pairedOodSet(inDataset: string): string {
+  return inDataset === 'mnist' ? 'fashionmnist' : 'mnist';
+}
+
+/**
  * The baselines an eval file may hold beside the paper's scores, each larger = more OOD:
  * input complexity with a PNG coder (src/ood/inputComplexity.ts) and likelihood regret
  * (src/hvae/likelihoodRegret.ts).
@@ -87,6 +100,11 @@ function paperScore(scoreName: string): { sign: 1 | -1; order: number } {
     if (m) return { sign: p.sign, order: p.order(m) };
   }
   throw unknownName(scoreName);
+}
+
+/** Whether a score is a bound on log p(x), L>k or L<l: a log-likelihood, with bits/dim of its own (the paper's Table 1). */
+export function isBound(scoreName: string): boolean {
+  return /^L[<>]\d+$/.test(scoreName);
 }
 
 /** +1 or -1: a bound L>k or L<l scores its negative (lower likelihood = more OOD); ratios and baselines score as they are. */
