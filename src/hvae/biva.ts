@@ -17,10 +17,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BivaConfig, LatentConfig } from './config.ts';
 import { ParamStore, ResBlock, WnConv, type BlockStyle, type Shape3 } from './layers.ts';
 import { bernoulliLogDensity, gaussianLogDensity, standardNormalLogDensity, sumPerExample, type Gaussian } from './likelihoods.ts';
-import type { HierarchicalVae, LowerLatents, PassOptions, PassResult } from './hierarchicalVae.ts';
+import type { HierarchicalVae, LowerLatents, PassOptions, PassResult, PassSpec, SharedPassOptions } from './hierarchicalVae.ts';
 import type { LayerRepresentation } from './representations.ts';
 import { NoiseSource } from './noise.ts';
-import { GaussianHead, LatentToMap, firstPriorStage, inferenceShapes, initializeFromBatch, passResult, replicaTiler, skipSource } from './stageParts.ts';
+import { GaussianHead, LatentToMap, StackedPasses, inferenceShapes, initializeFromBatch, passResult, planPasses, skipSource } from './stageParts.ts';
 
 interface BivaStage {
   buBlocks: ResBlock[];
@@ -36,6 +36,13 @@ interface BivaStage {
   pTd: GaussianHead | null;
   pToMap: LatentToMap;
   pBlocks: ResBlock[];
+}
+
+/** One stage of both inference paths: b_i, t_i and q(z_i^BU | b_i) (null at the top). */
+interface EncodedStage {
+  b: tf.Tensor4D;
+  t: tf.Tensor4D;
+  q: Gaussian | null;
 }
 
 /** The latents a stage passes to generation, in the KL list's order: [BU, TD] below the top, [z_L] at it. */
@@ -162,76 +169,118 @@ export class Biva implements HierarchicalVae {
     return this.store.numParams();
   }
 
-  /** The pass behind every bound (see Hvae.run); k counts stages, both halves. */
+  /** The pass behind every bound (one pass of runPasses); k counts stages, both halves. */
   run(x: tf.Tensor4D, opts: PassOptions): PassResult {
-    const { k, lowerLatents, noise } = opts;
+    return this.runPasses(x, [opts], opts)[0]!;
+  }
+
+  runPasses(x: tf.Tensor4D, passes: readonly PassSpec[], shared: SharedPassOptions): PassResult[] {
     const L = this.numStages;
-    const tile = replicaTiler(opts, L);
-    const sample = (d: Gaussian): tf.Tensor => tf.add(d.mean, tf.mul(d.std, noise.normal(d.mean.shape)));
-    // Stages from index `top` up take both latents from the prior (L<l); the paths below it only are needed.
-    const top = firstPriorStage(opts, L) - 1;
+    const plans = planPasses(passes, shared, L);
+    const sample = (d: Gaussian, noise: NoiseSource): tf.Tensor => tf.add(d.mean, tf.mul(d.std, noise.normal(d.mean.shape)));
 
-    // Inference, bottom-up. Below stage k+1 every BU latent is q's mean, so the paths run once per
-    // image; the copies start at stage k+1, the first with sampled latents.
-    let u: tf.Tensor4D = x;
-    let t: tf.Tensor4D = x;
-    let skip: tf.Tensor4D | null = null;
-    const ts: tf.Tensor4D[] = [];
-    const qBu: Gaussian[] = [];
-    const zBu: tf.Tensor[] = [];
-    for (const [i, st] of this.stages.slice(0, top).entries()) {
-      if (i === k) {
-        u = tile(u);
-        t = tile(t);
-        skip = skip && tile(skip);
+    // Both inference paths with every BU latent at q's mean, computed as far up as some pass needs
+    // them: below stage k+1 a pass's paths are exactly these, once per image.
+    const meanPath: EncodedStage[] = [];
+    const meanStage = (i: number): EncodedStage => {
+      for (let j = meanPath.length; j <= i; j++) {
+        const below = meanPath[j - 1];
+        meanPath.push(
+          below
+            ? this.encodeStage(j, this.stages[j - 1]!.buToMap!.apply(below.q!.mean), below.t, tf.concat([below.b, below.t], -1) as tf.Tensor4D)
+            : this.encodeStage(0, x, x, null),
+        );
       }
-      let b = u;
-      for (const blk of st.buBlocks) b = blk.apply(b, skip);
-      for (const blk of st.tdBlocks) t = blk.apply(t, b);
-      ts.push(t);
-      if (st.qBu) {
-        const q = st.qBu.apply(b);
-        const z = i < k ? q.mean : sample(q);
-        qBu.push(q);
-        zBu.push(z);
-        u = st.buToMap!.apply(z);
-      }
-      skip = tf.concat([b, t], -1) as tf.Tensor4D;
-    }
-    const qTop = k < L && top === L ? this.qTop.apply(this.topMerge.apply(skip!, null)) : null;
-    const zTop = qTop ? sample(qTop) : null;
+      return meanPath[i]!;
+    };
 
-    const xr = tile(x);
-    const qs: (Gaussian | null)[] = [];
-    const g = this.generate(xr.shape[0], (i, priors, e) => {
+    // Each pass's sampled inference, from stage k+1 up to its first stage from the prior (`top`);
+    // the copies of its replicas start there. A pass with no latent from q reads none.
+    const inferred = plans.map(({ k, top, tile, noise }) => {
+      const ts: tf.Tensor4D[] = [];
+      const qBu: Gaussian[] = [];
+      const zBu: tf.Tensor[] = [];
+      let skip: tf.Tensor4D | null = null;
+      for (let i = k; i < top; i++) {
+        let stage: EncodedStage;
+        if (i === k) {
+          const m = meanStage(k);
+          stage = { b: tile(m.b), t: tile(m.t), q: m.q && { mean: tile(m.q.mean), std: tile(m.q.std) } };
+        } else stage = this.encodeStage(i, this.stages[i - 1]!.buToMap!.apply(zBu[i - 1]!), ts[i - 1]!, skip);
+        ts[i] = stage.t;
+        if (stage.q) {
+          qBu[i] = stage.q;
+          zBu[i] = sample(stage.q, noise);
+        }
+        skip = tf.concat([stage.b, stage.t], -1) as tf.Tensor4D;
+      }
+      const qTop = k < top && top === L ? this.qTop.apply(this.topMerge.apply(skip!, null)) : null;
+      return { ts, qBu, zBu, qTop, zTop: qTop ? sample(qTop, noise) : null };
+    });
+
+    // Generation on every pass's rows at once; each pass picks from its own rows.
+    const xr = plans[0]!.tile(x);
+    const rows = new StackedPasses(plans.length);
+    const picked = plans.map(() => ({ latents: [] as tf.Tensor[], priors: [] as Gaussian[], qs: [] as (Gaussian | null)[] }));
+    const pick = (n: number, i: number, priors: Gaussian[], e: tf.Tensor4D | null): tf.Tensor[] => {
+      const { k, top, noise } = plans[n]!;
+      const { qs } = picked[n]!;
+      const inf = inferred[n]!;
       if (i >= top) {
         qs.push(...priors.map(() => null));
-        if (priors.length === 1) return [sample(priors[0]!)];
+        if (priors.length === 1) return [sample(priors[0]!, noise)];
         // TD drawn before BU, as samplePrior and the L>k pass draw them.
-        const td = sample(priors[1]!);
-        return [sample(priors[0]!), td];
+        const td = sample(priors[1]!, noise);
+        return [sample(priors[0]!, noise), td];
       }
       if (i === L - 1) {
-        qs.push(qTop);
-        return [zTop ?? this.lowerPick(priors[0]!, lowerLatents, noise)];
+        qs.push(inf.qTop);
+        return [inf.zTop ?? this.lowerPick(priors[0]!, shared.lowerLatents, noise)];
       }
       if (i < k) {
         qs.push(null, null);
-        const td = this.lowerPick(priors[1]!, lowerLatents, noise);
-        return [this.lowerPick(priors[0]!, lowerLatents, noise), td];
+        const td = this.lowerPick(priors[1]!, shared.lowerLatents, noise);
+        return [this.lowerPick(priors[0]!, shared.lowerLatents, noise), td];
       }
       const st = this.stages[i]!;
-      const q = st.qTd!.apply(st.tdMerge!.apply(ts[i]!, e));
-      qs.push(qBu[i]!, q);
-      return [zBu[i]!, sample(q)];
+      const q = st.qTd!.apply(st.tdMerge!.apply(inf.ts[i]!, e));
+      qs.push(inf.qBu[i]!, q);
+      return [inf.zBu[i]!, sample(q, noise)];
+    };
+    const g = this.generate(xr.shape[0] * plans.length, (i, priors, e) => {
+      const priorParts = priors.map((p) => rows.splitGaussian(p));
+      const eParts = e ? rows.split(e) : null;
+      const chosen = plans.map((_, n) => {
+        const own = priorParts.map((parts) => parts[n]!);
+        const zs = pick(n, i, own, eParts ? eParts[n]! : null);
+        picked[n]!.latents.push(...zs);
+        picked[n]!.priors.push(...own);
+        return zs;
+      });
+      return chosen[0]!.map((_, j) => rows.join(chosen.map((zs) => zs[j]!)));
     });
-    // qs was filled top-down, stage by stage; latents are bottom first.
-    const qBottomFirst = this.bottomFirst(qs);
-    const klElements = g.latents.map((z, j) => {
-      const q = qBottomFirst[j];
-      return q ? tf.sub(gaussianLogDensity(z, q), this.logPrior(j, z, g.priors[j]!)) : null;
+    const logits = rows.split(g.logits);
+    return plans.map((_, n) => {
+      // Gathered top-down, stage by stage; latents are bottom first.
+      const latents = this.bottomFirst(picked[n]!.latents);
+      const priors = this.bottomFirst(picked[n]!.priors);
+      const qs = this.bottomFirst(picked[n]!.qs);
+      const klElements = latents.map((z, j) => {
+        const q = qs[j];
+        return q ? tf.sub(gaussianLogDensity(z, q), this.logPrior(j, z, priors[j]!)) : null;
+      });
+      return passResult(xr, logits[n]!, latents, klElements);
     });
-    return passResult(xr, g.logits, g.latents, klElements);
+  }
+
+  /** Stage i of both inference paths: b_i from u (skip: the stage below's [b, t]), t_i from t (skip: b_i), and q(z_i^BU | b_i) below the top. */
+  private encodeStage(i: number, u: tf.Tensor4D, t: tf.Tensor4D, skip: tf.Tensor4D | null): EncodedStage {
+    const st = this.stages[i]!;
+    let b = u;
+    for (const blk of st.buBlocks) b = blk.apply(b, skip);
+    let td = t;
+    for (const blk of st.tdBlocks) td = blk.apply(td, b);
+    return { b, t: td, q: st.qBu ? st.qBu.apply(b) : null };
   }
 
   /** A latent below the cut: the conditional prior's mean or a sample of it. */

@@ -14,7 +14,7 @@ export interface ScoreOptions {
   lowerLatents: LowerLatents;
   /** Seed of the noise; null scores deterministically with every latent at its mean. */
   seed: number | null;
-  /** Largest number of rows (examples x samples) in one pass, to bound memory (default MAX_ROWS). */
+  /** Largest number of rows (examples x samples x passes run together) in one call, to bound memory (default MAX_ROWS). */
   maxRows?: number;
   /** Also return, per k, the mean of p(x|z) of the first sample. */
   reconstructions?: boolean;
@@ -118,16 +118,22 @@ export async function scoreAll(model: HierarchicalVae, x: tf.Tensor4D, opts: Sco
   for (let s0 = 0; s0 < S; s0 += perChunk) {
     const reps = Math.min(perChunk, S - s0);
     const rows = reps * N;
-    // Every k's pass is queued before any result is read, so a GPU backend syncs once per chunk,
-    // not once per k; each pass's intermediates are freed as soon as it is queued.
-    const outs = passes.map(({ k, l, noise }) =>
-      tf.tidy(() => {
-        const r = model.run(x, { k, l, lowerLatents: opts.lowerLatents, noise, replicas: reps });
-        const keep: tf.Tensor[] = [r.logPxElements, ...r.klElements.filter((t): t is tf.Tensor => t !== null)];
-        if (recon && s0 === 0) keep.push(tf.sigmoid(tf.slice(r.logits, 0, N)));
-        return keep;
-      }),
-    );
+    // As many passes as maxRows allows run as one (runPasses: the mean encoder once, one generative
+    // path on their stacked rows); every pass is queued before any result is read, so a GPU backend
+    // syncs once per chunk, and each call's intermediates are freed as soon as it is queued.
+    const perCall = Math.max(1, Math.floor(maxRows / rows));
+    const outs: tf.Tensor[][] = [];
+    for (let p0 = 0; p0 < passes.length; p0 += perCall) {
+      const group = passes.slice(p0, p0 + perCall);
+      const kept = tf.tidy(() =>
+        model.runPasses(x, group, { lowerLatents: opts.lowerLatents, replicas: reps }).map((r) => {
+          const keep: tf.Tensor[] = [r.logPxElements, ...r.klElements.filter((t): t is tf.Tensor => t !== null)];
+          if (recon && s0 === 0) keep.push(tf.sigmoid(tf.slice(r.logits, 0, N)));
+          return keep;
+        }),
+      );
+      outs.push(...kept);
+    }
     // Per-element terms leave tfjs and are summed here in float64 (see likelihoods.ts).
     const read = await Promise.all(outs.map((out) => Promise.all(out.map((t) => t.data())) as Promise<Float32Array[]>));
     outs.flat().forEach((t) => t.dispose());

@@ -12,7 +12,8 @@ import type { InferenceRepresentations } from './representations.ts';
 /** How the latents below z_{k+1} are generated: the conditional prior's mean (paper's code) or a sample. */
 export type LowerLatents = 'mode' | 'sample';
 
-export interface PassOptions {
+/** What distinguishes one pass from another over the same images: its cut and its noise. */
+export interface PassSpec {
   /** Number of lowest stages whose latents come from the conditional prior (0 = ELBO). */
   k: number;
   /**
@@ -21,14 +22,20 @@ export interface PassOptions {
    * default L + 1 (every stage from q).
    */
   l?: number;
-  lowerLatents: LowerLatents;
   noise: NoiseSource;
+}
+
+/** What every pass of one `runPasses` call shares. */
+export interface SharedPassOptions {
+  lowerLatents: LowerLatents;
   /**
    * Score x as this many stacked copies (default 1), as if x had been tiled: the encoder below
    * the first sampled latent is deterministic, so it runs once per image, not once per copy.
    */
   replicas?: number;
 }
+
+export type PassOptions = PassSpec & SharedPassOptions;
 
 export interface PassResult {
   /** Logits of p(x | z_1). */
@@ -66,6 +73,13 @@ export interface HierarchicalVae extends InferenceRepresentations {
   isInferenceParameter(name: string): boolean;
   /** The forward pass behind every bound; the caller owns the tensors (wrap in tf.tidy). */
   run(x: tf.Tensor4D, opts: PassOptions): PassResult;
+  /**
+   * Several passes over the same images at once; result i equals run(x, {...shared, ...passes[i]})
+   * when each pass has its own noise source. The encoder below each pass's first sampled latent is
+   * computed once for all of them, and one generative path runs on every pass's rows stacked, so
+   * scoring every k costs about one pass's kernel launches. The caller owns the tensors.
+   */
+  runPasses(x: tf.Tensor4D, passes: readonly PassSpec[], shared: SharedPassOptions): PassResult[];
   /** Means of p(x|z) for n draws from the prior; the lower latents sampled or at their conditional means. */
   samplePrior(n: number, noise: NoiseSource, lowerLatents?: LowerLatents): tf.Tensor4D;
   /** log p(x, z) for given latents in latentNames order. */

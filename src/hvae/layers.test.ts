@@ -105,3 +105,65 @@ describe('reference blocks (the paper code conventions)', () => {
     model.dispose();
   });
 });
+
+describe('kept kernels (ParamStore.derived)', () => {
+  beforeAll(async () => {
+    await initNodeBackend();
+  });
+
+  /** A tied up-sampling convolution (its kernel and bias are both derived) and an input. */
+  function layer(): { store: ParamStore; conv: WnConv; x: tf.Tensor4D } {
+    const store = new ParamStore(4);
+    const conv = new WnConv(store, 'up', 3, 2, 3, 2, 'up', 1, 'transposed');
+    tf.tidy(() => store.vars.get('up/b')!.assign(tf.tensor1d([0.3, -0.2])));
+    return { store, conv, x: tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', 8) as tf.Tensor4D };
+  }
+
+  function output(conv: WnConv, x: tf.Tensor4D): number[] {
+    const y = tf.tidy(() => conv.apply(x));
+    const values = Array.from(y.dataSync());
+    y.dispose();
+    return values;
+  }
+
+  it('follow every assignment of the weights, keep a fixed number of tensors, and are freed with the store', () => {
+    const before = tf.memory().numTensors;
+    const { store, conv, x } = layer();
+    const first = output(conv, x);
+    const tensors = tf.memory().numTensors;
+    // Three variables, the input, and the kept kernel and tiled bias.
+    expect(tensors - before).toBe(3 + 1 + 2);
+    for (let step = 1; step <= 3; step++) {
+      tf.tidy(() => {
+        const v = store.vars.get('up/v')!;
+        v.assign(tf.mul(v, 1.5));
+        store.vars.get('up/g')!.assign(tf.fill([2], 0.5 * step));
+      });
+      const kept = output(conv, x);
+      // The same layer built afresh with these weights computes its kernel without any kept one.
+      const fresh = layer();
+      tf.tidy(() => {
+        for (const [name, variable] of store.vars) fresh.store.vars.get(name)!.assign(tf.clone(variable));
+      });
+      expect(kept).toEqual(output(fresh.conv, x));
+      expect(kept).not.toEqual(first);
+      fresh.store.dispose();
+      fresh.x.dispose();
+      expect(tf.memory().numTensors).toBe(tensors);
+    }
+    store.dispose();
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('are not kept under a gradient tape: the gradient reaches v, g and b', () => {
+    const { store, conv, x } = layer();
+    tf.tidy(() => conv.apply(x)).dispose();
+    const vars = ['up/v', 'up/g', 'up/b'].map((n) => store.vars.get(n)!);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(conv.apply(x))) as tf.Scalar, vars);
+    for (const v of vars) expect(tf.max(tf.abs(grads[v.name]!)).dataSync()[0], v.name).toBeGreaterThan(0);
+    tf.dispose(grads);
+    store.dispose();
+    x.dispose();
+  });
+});

@@ -16,6 +16,7 @@ export class ParamStore {
   /** tfjs registers variables by a process-wide name, so each store gets its own prefix. */
   private readonly prefix: string;
   private static instances = 0;
+  private readonly derivedCache = new Map<string, { sources: object[]; values: tf.Tensor[] }>();
 
   constructor(seed: number) {
     this.seed = seed;
@@ -32,6 +33,23 @@ export class ParamStore {
     return v;
   }
 
+  /**
+   * Tensors computed from variables alone (a layer's normalised kernel), kept between calls while
+   * no gradient is recorded: tfjs gives a variable a new dataId whenever it is assigned (an
+   * optimiser step, loaded weights), and a changed source computes them afresh. Under a gradient
+   * tape and during initialisation they are always computed afresh, so gradients reach the variables.
+   */
+  derived(key: string, sources: tf.Variable[], compute: () => tf.Tensor[]): tf.Tensor[] {
+    if (this.initMode || tf.engine().state.gradientDepth > 0) return compute();
+    const ids = sources.map((v) => v.dataId);
+    const hit = this.derivedCache.get(key);
+    if (hit && hit.sources.every((id, i) => id === ids[i])) return hit.values;
+    hit?.values.forEach(disposeDerived);
+    const values = tf.tidy(compute).map((t) => tf.keep(t));
+    this.derivedCache.set(key, { sources: ids, values });
+    return values;
+  }
+
   numParams(): number {
     let n = 0;
     for (const v of this.vars.values()) n += v.size;
@@ -41,7 +59,14 @@ export class ParamStore {
   dispose(): void {
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();
+    for (const d of this.derivedCache.values()) d.values.forEach(disposeDerived);
+    this.derivedCache.clear();
   }
+}
+
+/** A derived value may be a variable itself (an untiled bias): that one belongs to the store's variables. */
+function disposeDerived(t: tf.Tensor): void {
+  if (!(t instanceof tf.Variable)) t.dispose();
 }
 
 /** The direction a layer resamples in: inference goes down, generation goes up. */
@@ -111,7 +136,7 @@ export class WnConv {
 
   constructor(
     private readonly store: ParamStore,
-    name: string,
+    private readonly name: string,
     inChannels: number,
     private readonly outChannels: number,
     private readonly kernel: number,
@@ -182,8 +207,10 @@ export class WnConv {
       if (this.tied) return dataDependentInit(shuffle(this.convolve(x, unit, 1)), this.g, this.b, this.initScale) as tf.Tensor4D;
       return shuffle(dataDependentInit(this.convolve(x, unit, downStride), this.g, this.b, this.initScale) as tf.Tensor4D);
     }
-    const w = this.kernelOf(normalisedWeight(this.v, this.g));
-    const bias = this.tied ? tf.tile(this.b, [this.stride * this.stride]) : this.b;
+    const [w, bias] = this.store.derived(this.name, [this.v, this.g, this.b], () => [
+      this.kernelOf(normalisedWeight(this.v, this.g)),
+      this.tied ? tf.tile(this.b, [this.stride * this.stride]) : this.b,
+    ]) as [tf.Tensor4D, tf.Tensor];
     return shuffle(tf.add(this.convolve(x, w, downStride), bias));
   }
 }
@@ -202,7 +229,7 @@ export class WnDense {
 
   constructor(
     private readonly store: ParamStore,
-    name: string,
+    private readonly name: string,
     inUnits: number,
     outUnits: number,
     private readonly initScale = 1,
@@ -218,7 +245,8 @@ export class WnDense {
       const pre = tf.matMul(x, normalisedWeight(this.v, null) as tf.Tensor2D);
       return dataDependentInit(pre, this.g, this.b, this.initScale) as tf.Tensor2D;
     }
-    return tf.add(tf.matMul(x, normalisedWeight(this.v, this.g) as tf.Tensor2D), this.b);
+    const [w] = this.store.derived(this.name, [this.v, this.g], () => [normalisedWeight(this.v, this.g)]) as [tf.Tensor2D];
+    return tf.add(tf.matMul(x, w), this.b);
   }
 }
 

@@ -4,6 +4,7 @@ import { initNodeBackend } from '../backend/node.ts';
 import { configByName } from './config.ts';
 import { createModel } from './createModel.ts';
 import type { HierarchicalVae } from './hierarchicalVae.ts';
+import { scoreAll } from './bounds.ts';
 import { likelihoodRegret, type RegretOptions } from './likelihoodRegret.ts';
 import { Trainer } from './training.ts';
 
@@ -74,6 +75,8 @@ describe.each(['tiny-grey', 'biva-tiny-grey'])('%s: likelihood regret', (name) =
     model.initialize(x, 1);
     const images = tf.slice(x, 0, 2);
     const start = weights(model);
+    // One scoring first: it fills each layer's kept kernel (ParamStore.derived), a fixed number of tensors.
+    await scoreAll(model, images, { samples: 1, lowerLatents: 'mode', seed: 1 });
     const tensors = tf.memory().numTensors;
     const w = watched(model, start);
     await likelihoodRegret(w.model, images, refit);

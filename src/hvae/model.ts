@@ -11,10 +11,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { HvaeConfig } from './config.ts';
 import { ParamStore, ResBlock, WnConv, type Shape3 } from './layers.ts';
 import { bernoulliLogDensity, gaussianLogDensity, standardNormalLogDensity, sumPerExample, type Gaussian } from './likelihoods.ts';
-import type { HierarchicalVae, LowerLatents, PassOptions, PassResult } from './hierarchicalVae.ts';
+import type { HierarchicalVae, LowerLatents, PassOptions, PassResult, PassSpec, SharedPassOptions } from './hierarchicalVae.ts';
 import { NoiseSource } from './noise.ts';
 import type { LayerRepresentation } from './representations.ts';
-import { GaussianHead, LatentToMap, firstPriorStage, inferenceShapes, initializeFromBatch, passResult, replicaTiler, skipSource } from './stageParts.ts';
+import { GaussianHead, LatentToMap, StackedPasses, inferenceShapes, initializeFromBatch, passResult, planPasses, skipSource } from './stageParts.ts';
 
 interface Stage {
   qBlocks: ResBlock[];
@@ -111,51 +111,81 @@ export class Hvae implements HierarchicalVae {
     return this.store.numParams();
   }
 
-  /**
-   * The forward pass behind every bound. Returns per-example terms; the caller owns the tensors
-   * (wrap in tf.tidy).
-   */
+  /** The forward pass behind every bound (one pass of runPasses). */
   run(x: tf.Tensor4D, opts: PassOptions): PassResult {
-    const { k, lowerLatents, noise } = opts;
+    return this.runPasses(x, [opts], opts)[0]!;
+  }
+
+  runPasses(x: tf.Tensor4D, passes: readonly PassSpec[], shared: SharedPassOptions): PassResult[] {
     const L = this.numStages;
-    const tile = replicaTiler(opts, L);
-    // Stages from index `top` up take their latents from the prior (L<l); q is needed below it only.
-    const top = firstPriorStage(opts, L) - 1;
+    const plans = planPasses(passes, shared, L);
+    const sample = (d: Gaussian, noise: NoiseSource) => tf.add(d.mean, tf.mul(d.std, noise.normal(d.mean.shape)));
 
-    // Bottom-up inference: below z_{k+1} the encoder is deterministic (means of q), so it runs
-    // on the N images; the copies start at the first sampled latent.
-    const qs: Gaussian[] = [];
-    const zq: tf.Tensor[] = [];
-    let a: tf.Tensor4D = x;
-    let hPrev: tf.Tensor4D | null = null;
-    for (const [i, st] of this.stages.slice(0, top).entries()) {
-      let h = a;
-      st.qBlocks.forEach((blk, j) => {
-        h = blk.apply(h, j === 0 || this.config.skipEveryBlock ? hPrev : null);
-      });
-      let q = st.qHead.apply(h);
-      if (i === k) {
-        q = { mean: tile(q.mean), std: tile(q.std) };
-        h = tile(h);
+    // The encoder with every latent at q's mean, computed as far up as some pass needs it: below
+    // its first sampled latent z_{k+1}, a pass's inference path is exactly this, once per image.
+    const meanPath: { h: tf.Tensor4D; q: Gaussian }[] = [];
+    const meanStage = (i: number) => {
+      for (let j = meanPath.length; j <= i; j++) {
+        const below = meanPath[j - 1];
+        meanPath.push(this.encodeStage(j, below ? this.stages[j - 1]!.qToMap.apply(below.q.mean) : x, below?.h ?? null));
       }
-      const z = i < k ? q.mean : tf.add(q.mean, tf.mul(q.std, noise.normal(q.mean.shape)));
-      qs.push(q);
-      zq.push(z);
-      a = st.qToMap.apply(z);
-      hPrev = h;
-    }
-    const xr = tile(x);
-    const batch = xr.shape[0];
+      return meanPath[i]!;
+    };
 
-    // Top-down generation: z_i from the prior at and above l (sampled), from q between, from the
-    // conditional prior at and below k.
-    const g = this.generate(batch, (i, prior) => {
-      if (i >= top) return tf.add(prior.mean, tf.mul(prior.std, noise.normal(prior.mean.shape)));
-      if (i >= k) return zq[i]!;
-      return lowerLatents === 'mode' ? prior.mean : tf.add(prior.mean, tf.mul(prior.std, noise.normal(prior.mean.shape)));
+    // Each pass's sampled inference path, from z_{k+1} up to its first stage from the prior
+    // (`top`); the copies of its replicas start there. A pass with no latent from q reads none.
+    const inferred = plans.map(({ k, top, tile, noise }) => {
+      const qs: Gaussian[] = [];
+      const zq: tf.Tensor[] = [];
+      let hPrev: tf.Tensor4D | null = null;
+      for (let i = k; i < top; i++) {
+        let stage: { h: tf.Tensor4D; q: Gaussian };
+        if (i === k) {
+          const m = meanStage(k);
+          stage = { h: tile(m.h), q: { mean: tile(m.q.mean), std: tile(m.q.std) } };
+        } else stage = this.encodeStage(i, this.stages[i - 1]!.qToMap.apply(zq[i - 1]!), hPrev);
+        qs[i] = stage.q;
+        zq[i] = sample(stage.q, noise);
+        hPrev = stage.h;
+      }
+      return { qs, zq };
     });
-    const klElements = g.latents.map((z, i) => (i >= k && i < top ? tf.sub(gaussianLogDensity(z, qs[i]!), this.logPrior(i, z, g.priors[i]!)) : null));
-    return passResult(xr, g.logits, g.latents, klElements);
+
+    // Top-down generation on every pass's rows at once: z_i from the prior at and above l
+    // (sampled), from q between, from the conditional prior at and below k.
+    const xr = plans[0]!.tile(x);
+    const rows = new StackedPasses(plans.length);
+    const picked = plans.map(() => ({ latents: [] as tf.Tensor[], priors: [] as Gaussian[] }));
+    const g = this.generate(xr.shape[0] * plans.length, (i, prior) => {
+      const priors = rows.splitGaussian(prior);
+      return rows.join(
+        plans.map(({ k, top, noise }, n) => {
+          const p = priors[n]!;
+          const z = i >= top ? sample(p, noise) : i >= k ? inferred[n]!.zq[i]! : shared.lowerLatents === 'mode' ? p.mean : sample(p, noise);
+          picked[n]!.latents[i] = z;
+          picked[n]!.priors[i] = p;
+          return z;
+        }),
+      );
+    });
+    const logits = rows.split(g.logits);
+    return plans.map(({ k, top }, n) => {
+      const { latents, priors } = picked[n]!;
+      const klElements = latents.map((z, i) =>
+        i >= k && i < top ? tf.sub(gaussianLogDensity(z, inferred[n]!.qs[i]!), this.logPrior(i, z, priors[i]!)) : null,
+      );
+      return passResult(xr, logits[n]!, latents, klElements);
+    });
+  }
+
+  /** Stage i of the inference path: its blocks on `a` (with the stage below's features as skip input) and q(z_i | .). */
+  private encodeStage(i: number, a: tf.Tensor4D, hPrev: tf.Tensor4D | null): { h: tf.Tensor4D; q: Gaussian } {
+    const st = this.stages[i]!;
+    let h = a;
+    st.qBlocks.forEach((blk, j) => {
+      h = blk.apply(h, j === 0 || this.config.skipEveryBlock ? hPrev : null);
+    });
+    return { h, q: st.qHead.apply(h) };
   }
 
   /**

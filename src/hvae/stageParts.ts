@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LatentConfig, StageConfig } from './config.ts';
 import { ParamStore, WnConv, WnDense, resampledShape, type Shape3 } from './layers.ts';
-import type { PassOptions, PassResult } from './hierarchicalVae.ts';
+import type { PassOptions, PassResult, PassSpec, SharedPassOptions } from './hierarchicalVae.ts';
 import { bernoulliLogDensity, softplusStd, sumPerExample, type Gaussian } from './likelihoods.ts';
 
 export interface InferenceShapes {
@@ -114,8 +114,41 @@ export function replicaTiler(opts: PassOptions, numStages: number): <T extends t
   return <T extends tf.Tensor>(t: T): T => (reps === 1 ? t : (tf.tile(t, [reps, ...t.shape.slice(1).map(() => 1)]) as T));
 }
 
+/** One pass of a runPasses call, checked: its replica tiler and `top`, the index of its first stage drawn from the prior. */
+export interface PassPlan extends PassSpec {
+  tile: <T extends tf.Tensor>(t: T) => T;
+  top: number;
+}
+
+export function planPasses(passes: readonly PassSpec[], shared: SharedPassOptions, numStages: number): PassPlan[] {
+  if (passes.length === 0) throw new Error('runPasses needs at least one pass');
+  return passes.map((p) => ({ ...p, tile: replicaTiler({ ...shared, ...p }, numStages), top: firstPriorStage(p, numStages) - 1 }));
+}
+
+/**
+ * The rows of several passes stacked on the batch axis, in equal blocks: one generative path runs
+ * on all of them and each pass picks its latents from its own block. With one pass every method is
+ * the identity, so a single pass adds no operations.
+ */
+export class StackedPasses {
+  constructor(readonly count: number) {}
+
+  split<T extends tf.Tensor>(t: T): T[] {
+    return this.count === 1 ? [t] : (tf.split(t, this.count, 0) as T[]);
+  }
+
+  splitGaussian(g: Gaussian): Gaussian[] {
+    const std = this.split(g.std);
+    return this.split(g.mean).map((mean, i) => ({ mean, std: std[i]! }));
+  }
+
+  join<T extends tf.Tensor>(parts: T[]): T {
+    return parts.length === 1 ? parts[0]! : (tf.concat(parts, 0) as T);
+  }
+}
+
 /** The l of L<l: the first stage (1-based) whose latents come from the prior; L + 1 when none does. */
-export function firstPriorStage(opts: PassOptions, numStages: number): number {
+export function firstPriorStage(opts: PassSpec, numStages: number): number {
   return opts.l ?? numStages + 1;
 }
 
