@@ -8,40 +8,36 @@ import { useEffect, useMemo, useState } from 'react';
 import { binarize, binarizationSeed } from '../data/binarize.ts';
 import { IMAGE_PIXELS } from '../data/imageSet.ts';
 import { mulberry32 } from '../data/random.ts';
-import { compareEvalFilesInDetail, type EvalFile, type ScoreComparison } from '../ood/evalFile.ts';
+import { compareEvalFilesInDetail, comparedFiles, type ComparedFiles, type EvalFile, type ScoreComparison } from '../ood/evalFile.ts';
 import { sampleIndices } from '../ood/protocol.ts';
 import { fetchEvalFile, modelUrl, type ModelEntry } from './assets.ts';
 import type { BackendChoice } from '../backend/backendNames.ts';
 import { ScoringClient } from './scoringClient.ts';
 import { fetchTestSet } from './testImages.ts';
 
-/** The in-distribution test split of one S against one other split. */
-export interface Comparison {
+/** The in-distribution test split of one S against one other split, with every score compared. */
+export interface Comparison extends ComparedFiles {
   /** e.g. "mnist test" or "fashionmnist train". */
   label: string;
-  inFile: EvalFile;
-  otherFile: EvalFile;
-  /** Whether the other split is OOD (a different dataset) or the no-overfitting check (the training split). */
-  kind: 'ood' | 'train';
   scores: ScoreComparison[];
 }
 
 export const splitLabel = (f: Pick<EvalFile, 'dataset' | 'split'>) => `${f.dataset} ${f.split}`;
 
-/** Every comparison the files allow: the in-distribution test file of `samples` against each other file with the same S. */
-export function comparisonsOf(files: EvalFile[], inDataset: string, samples: number): Comparison[] {
-  const inFile = files.find((f) => f.dataset === inDataset && f.split === 'test' && f.importance_samples === samples);
-  if (!inFile) return [];
-  return files
-    .filter((f) => f !== inFile && f.importance_samples === samples)
-    .map((otherFile) => ({
-      label: splitLabel(otherFile),
-      inFile,
-      otherFile,
-      kind: otherFile.dataset === inDataset ? ('train' as const) : ('ood' as const),
-      scores: compareEvalFilesInDetail(inFile, otherFile),
-    }))
-    .sort((a, b) => (a.kind === b.kind ? a.label.localeCompare(b.label) : a.kind === 'ood' ? -1 : 1));
+/**
+ * Every comparison the files allow: the in-distribution test file of `samples` against each other
+ * file with the same S, the paper's OOD pair first and the train split last, with the per-example
+ * choice of k where `reference` (by default `files`; the shipped files for live scores) holds the
+ * train split of this S.
+ */
+export function comparisonsOf(files: EvalFile[], inDataset: string, samples: number, reference: EvalFile[] = files): Comparison[] {
+  return comparedFiles(files, inDataset, samples, reference).map(({ inFile, otherFile, kind }) => ({
+    label: splitLabel(otherFile),
+    inFile,
+    otherFile,
+    kind,
+    scores: compareEvalFilesInDetail(inFile, otherFile),
+  }));
 }
 
 export interface ModelEval {

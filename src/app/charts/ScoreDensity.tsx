@@ -13,12 +13,15 @@ import { LineSwatch } from './LineSwatch.tsx';
 import { DENSITY_STYLE, FONT, MARGINS, PIXELS_PER_TICK, STROKE, formatNumber, formatPercent } from './chartTheme.ts';
 import './charts.css';
 
-export type ScoreUnit = 'nats' | 'bits/dim';
+/** A bound, ratio or baseline is plotted in nats or bits/dim; the per-example choice of k, a percentile in [0, 1], as a percentile (0-100). */
+export type ScoreUnit = 'nats' | 'bits/dim' | 'percentile';
+
+const PER_UNIT: Record<ScoreUnit, string> = { nats: 'nat', 'bits/dim': 'bit/dim', percentile: 'percentile point' };
 
 export interface ScoreDensityProps {
-  /** "L>k" or "LLR>k". */
+  /** "L>k", "LLR>k" or any other score of src/ood/protocol.ts. */
   scoreName: string;
-  /** Raw in-distribution values of the score, in nats. */
+  /** Raw in-distribution values of the score, in nats (for the unit 'percentile', in [0, 1]). */
   reference: number[];
   /** The current image's raw value, in nats. */
   value?: number;
@@ -278,7 +281,7 @@ export const ScoreDensity = forwardRef<SVGSVGElement, ScoreDensityProps>(functio
             textAnchor="middle"
             fontSize={FONT.label}
           >
-            density (per {unit === 'nats' ? 'nat' : 'bit/dim'})
+            density (per {PER_UNIT[unit]})
           </text>
         </g>
       </svg>
@@ -366,8 +369,8 @@ function densityBase(scoreName: string, rawReference: number[], unit: ScoreUnit,
   if (finiteReference.length === 0) return undefined;
   const ref = new ScoreReference(scoreName, finiteReference);
   // Bits/dim are -L/(D ln 2) for a bound and +LLR/(D ln 2) for a ratio: the OOD score's sign, scaled.
-  const toPlotted = (v: number) => (unit === 'nats' ? v : ref.oodScoreOf(v) / (dims * Math.LN2));
-  const fromPlotted = (p: number) => (unit === 'nats' ? p : ref.oodScoreOf(p * dims * Math.LN2));
+  const toPlotted = (v: number) => (unit === 'nats' ? v : unit === 'percentile' ? 100 * v : ref.oodScoreOf(v) / (dims * Math.LN2));
+  const fromPlotted = (p: number) => (unit === 'nats' ? p : unit === 'percentile' ? p / 100 : ref.oodScoreOf(p * dims * Math.LN2));
   const plottedReference = finiteReference.map(toPlotted);
   const plottedCompare = Array.from(rawCompare ?? [], Number).filter(Number.isFinite).map(toPlotted);
   const [lo = 0, hi = 0] = extent([...plottedReference, ...plottedCompare]);

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { IMAGE_PIXELS, type ImageSet } from '../../data/imageSet.ts';
 import type { EvalFile } from '../../ood/evalFile.ts';
-import { oodScoreSign } from '../../ood/protocol.ts';
+import { oodScoreSign, scoreUnit } from '../../ood/protocol.ts';
 import { fetchTestSet } from '../testImages.ts';
 import { ModelInputView } from './ModelInputView.tsx';
 
@@ -17,11 +17,17 @@ export interface ImagesInRangeProps {
   limit?: number;
 }
 
+/** A raw value as the page shows it: nats, or the per-example choice of k's percentile (stored in [0, 1]) as 0-100. */
+function shown(scoreName: string, v: number): string {
+  return scoreUnit(scoreName) === 'percentile' ? (100 * v).toFixed(1) : v.toFixed(1);
+}
+
 export function ImagesInRange({ scoreName, range, files, limit = 24 }: ImagesInRangeProps) {
+  const unit = scoreUnit(scoreName);
   return (
     <section className="images-in-range" aria-label={`Images with ${scoreName} in the selected range`} data-testid="images-in-range">
       <h3>
-        Images with {scoreName} between {range[0].toFixed(1)} and {range[1].toFixed(1)} nats
+        Images with {scoreName} between {shown(scoreName, range[0])} and {shown(scoreName, range[1])} {unit}
       </h3>
       {files.map((f) => (
         <FileRow key={`${f.dataset}-${f.split}`} file={f} scoreName={scoreName} range={range} limit={limit} />
@@ -73,8 +79,8 @@ function FileRow({ file, scoreName, range, limit }: { file: EvalFile; scoreName:
                 key={h.position}
                 image={set.images.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS)}
                 size={56}
-                caption={`#${index}: ${h.v.toFixed(1)}`}
-                alt={`${file.dataset} test image ${index}, ${scoreName} ${h.v.toFixed(1)} nats`}
+                caption={`#${index}: ${shown(scoreName, h.v)}`}
+                alt={`${file.dataset} test image ${index}, ${scoreName} ${shown(scoreName, h.v)} ${scoreUnit(scoreName)}`}
               />
             );
           })}

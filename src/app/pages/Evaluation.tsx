@@ -5,7 +5,7 @@
  * rescoring of a sample of the test sets that redraws everything from the model in the page.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { sortScoreNames } from '../../ood/protocol.ts';
+import { isBound, pairedOodSet, scoreUnit, sortScoreNames } from '../../ood/protocol.ts';
 import { engineOf, type EvalFile } from '../../ood/evalFile.ts';
 import { fetchModelIndex, type ModelEntry } from '../assets.ts';
 import { comparisonsOf, scoreLive, splitLabel, useComparisons, useModelEval, type Comparison, type LiveProgress } from '../evalData.ts';
@@ -63,7 +63,11 @@ export function Evaluation() {
 
   const [live, setLive] = useState<LiveResult | null>(null);
   const [useLive, setUseLive] = useState(false);
-  const liveComparisons = useMemo(() => (live && inDataset ? comparisonsOf(live.files, inDataset, live.files[0]!.importance_samples) : []), [live, inDataset]);
+  // The per-example choice of k of live scores takes its reference from the shipped train split of the same S.
+  const liveComparisons = useMemo(
+    () => (live && inDataset ? comparisonsOf(live.files, inDataset, live.files[0]!.importance_samples, data?.files ?? live.files) : []),
+    [live, inDataset, data],
+  );
   const comparisons = useLive && live ? liveComparisons : shipped;
 
   const [against, setAgainst] = useState<string | null>(null);
@@ -110,7 +114,8 @@ export function Evaluation() {
     const rows = [comparison.inFile, comparison.otherFile].flatMap((f) =>
       f.indices.map((index, i) => [f.dataset, f.split, index, ...names.map((n) => f.scores[n]![i]!)]),
     );
-    download(toCsv(['dataset', 'split', 'index', ...names.map((n) => `${n} (nats)`)], rows), `${fileBase('scores')}.csv`, 'text/csv');
+    const unitOf = (n: string) => (scoreUnit(n) === 'percentile' ? 'percentile 0-1' : 'nats');
+    download(toCsv(['dataset', 'split', 'index', ...names.map((n) => `${n} (${unitOf(n)})`)], rows), `${fileBase('scores')}.csv`, 'text/csv');
   };
 
   return (
@@ -165,7 +170,7 @@ export function Evaluation() {
           key={entry.name}
           entry={entry}
           inDataset={inDataset}
-          oodDatasets={[...new Set(shipped.filter((c) => c.kind === 'ood').map((c) => c.otherFile.dataset))]}
+          oodDataset={comparison?.kind === 'ood' ? comparison.otherFile.dataset : pairedOodSet(inDataset)}
           samples={samples}
           onDone={(r) => {
             setLive(r);
@@ -250,7 +255,7 @@ export function Evaluation() {
             <BitsPerDimTable
               files={[comparison.inFile, ...comparisons.map((c) => c.otherFile)]}
               inDataset={inDataset}
-              bounds={allScores.filter((n) => n.startsWith('L>'))}
+              bounds={allScores.filter(isBound)}
               dims={DIMS}
             />
           </section>
@@ -288,7 +293,7 @@ function DensityWithExport({
         ref={ref}
         scoreName={name}
         reference={reference}
-        unit={unit}
+        unit={scoreUnit(name) === 'percentile' ? 'percentile' : unit}
         dims={DIMS}
         title={title}
         referenceLabel={`${inDataset} test`}
@@ -312,13 +317,14 @@ function DensityWithExport({
 function LivePanel({
   entry,
   inDataset,
-  oodDatasets,
+  oodDataset,
   samples,
   onDone,
 }: {
   entry: ModelEntry;
   inDataset: string;
-  oodDatasets: string[];
+  /** The OOD set on show: live scoring takes the in-distribution test set and this one, not every OOD set. */
+  oodDataset: string;
   samples: number;
   onDone: (r: LiveResult) => void;
 }) {
@@ -328,7 +334,7 @@ function LivePanel({
   const [status, setStatus] = useState<string | null>(null);
   const controller = useRef<AbortController | null>(null);
   useEffect(() => () => controller.current?.abort(), []);
-  const datasets = [inDataset, ...(oodDatasets.length ? oodDatasets : [inDataset === 'mnist' ? 'fashionmnist' : 'mnist'])];
+  const datasets = [inDataset, oodDataset];
 
   const start = () => {
     const c = new AbortController();
