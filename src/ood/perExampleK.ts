@@ -7,7 +7,7 @@
  * from the reference's own examples scored the same way.
  */
 import type { EvalFile } from './evalFile.ts';
-import { PER_EXAMPLE_K } from './protocol.ts';
+import { PER_EXAMPLE_K, isRatioOverK } from './protocol.ts';
 import { ScoreReference } from './reference.ts';
 
 export interface PerExampleChoice {
@@ -24,7 +24,7 @@ export class PerExampleK {
 
   /** `reference` holds each LLR>k's in-distribution values (the same examples, in the same order, for every k). */
   constructor(reference: Readonly<Record<string, ArrayLike<number>>>) {
-    const names = Object.keys(reference).filter((n) => /^LLR>[1-9]\d*$/.test(n));
+    const names = Object.keys(reference).filter(isRatioOverK);
     if (names.length === 0) throw new Error('the per-example choice of k needs the in-distribution reference of at least one LLR>k');
     const n = reference[names[0]!]!.length;
     for (const name of names) if (reference[name]!.length !== n) throw new Error(`the reference's ${name} has ${reference[name]!.length} values, ${names[0]} has ${n}`);
@@ -61,7 +61,7 @@ export class PerExampleK {
 
 /** The rule with its reference on `train` (the in-distribution train split's file), or null where there is none or it holds no LLR>k. */
 export function perExampleKFrom(train: EvalFile | undefined): PerExampleK | null {
-  return train && Object.keys(train.scores).some((n) => /^LLR>[1-9]\d*$/.test(n)) ? new PerExampleK(train.scores) : null;
+  return train && Object.keys(train.scores).some(isRatioOverK) ? new PerExampleK(train.scores) : null;
 }
 
 /** The file with the rule's score of each of its examples added as PER_EXAMPLE_K. */

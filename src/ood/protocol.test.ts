@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { equalCountSample, INPUT_COMPLEXITY, isBound, LIKELIHOOD_REGRET, oodScore, oodScoreSign, pairedOodSet, PER_EXAMPLE_K, scoreUnit, sortScoreNames, takeAt } from './protocol.ts';
+import { equalCountSample, INPUT_COMPLEXITY, isBound, isRatioOverK, LIKELIHOOD_REGRET, oodScore, oodScoreSign, pairedOodSet, PER_EXAMPLE_K, scoreUnit, sortScoreNames, takeAt } from './protocol.ts';
 
 describe('equalCountSample', () => {
   it('keeps all of the smaller set and samples equally many distinct, sorted indices of the larger', () => {
@@ -93,6 +93,11 @@ describe('kinds of score', () => {
   it('counts L>k and L<l as bounds, and nothing else', () => {
     expect(['L>0', 'L>3', 'L<1', 'L<12'].every(isBound)).toBe(true);
     expect(['LLR>1', 'LLR>1<2', PER_EXAMPLE_K, INPUT_COMPLEXITY, LIKELIHOOD_REGRET, 'L>'].some(isBound)).toBe(false);
+  });
+
+  it('counts LLR>k with k >= 1 as the paper's ratios, and not their generalisation, the per-example k or LLR>0', () => {
+    expect(['LLR>1', 'LLR>2', 'LLR>10'].every(isRatioOverK)).toBe(true);
+    expect(['LLR>0', 'LLR>1<2', PER_EXAMPLE_K, 'L>1', INPUT_COMPLEXITY, 'LLR>'].some(isRatioOverK)).toBe(false);
   });
 
   it('gives every score nats except the per-example choice of k, a percentile', () => {

@@ -64,6 +64,11 @@ const PAPER_SCORES: readonly { pattern: RegExp; sign: 1 | -1; order: (m: RegExpE
   { pattern: /^LLR>k\*$/, sign: 1, order: () => 9000 },
 ];
 
+/** Whether a score is one of the paper's likelihood ratios LLR>k with k >= 1 (not LLR>k<l, not LLR>k*). */
+export function isRatioOverK(scoreName: string): boolean {
+  return /^LLR>[1-9]\d*$/.test(scoreName);
+}
+
 /** The per-example choice of k as a score: the largest in-distribution percentile of LLR>k over k. */
 export const PER_EXAMPLE_K = 'LLR>k*';
 

@@ -3,7 +3,7 @@
  * (the paper's Figure 5c), the ROC curves of the bounds and the ratio (Figure 6), and Table 2's
  * unsupervised methods beside this model's measured AUROC.
  */
-import { sortScoreNames } from '../../ood/protocol.ts';
+import { isRatioOverK, sortScoreNames } from '../../ood/protocol.ts';
 import { TABLE2_FASHIONMNIST_MNIST } from '../../ood/paperBaselines.ts';
 import { CurveChart } from '../charts/CurveChart.tsx';
 import { ScoreDensity } from '../charts/ScoreDensity.tsx';
@@ -28,7 +28,7 @@ export function RatioSlide({ data }: { data: LectureData }) {
       </>
     );
   const all = sortScoreNames(c.scores.map((s) => s.name));
-  const ratios = c.scores.filter((s) => s.name.startsWith('LLR'));
+  const ratios = c.scores.filter((s) => isRatioOverK(s.name));
   const best = ratios.reduce((a, b) => (b.auroc > a.auroc ? b : a), ratios[0]!);
   const elbo = c.scores.find((s) => s.name === 'L>0')!;
   // Figure 6 draws the ELBO, the looser bounds below L and the best ratio.

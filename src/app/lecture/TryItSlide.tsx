@@ -5,6 +5,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { toModelPixels } from '../../data/binarize.ts';
 import { PreprocessError, preprocessImage, type RgbaImage } from '../../data/preprocess.ts';
+import { isRatioOverK } from '../../ood/protocol.ts';
 import { ScoreReference, verdict, type Verdict } from '../../ood/reference.ts';
 import { DrawingPad } from '../components/DrawingPad.tsx';
 import { ModelInputView } from '../components/ModelInputView.tsx';
@@ -18,7 +19,7 @@ export function TryItSlide({ data }: { data: LectureData }) {
   const [message, setMessage] = useState<string | null>(null);
   const inFile = data.comparison?.inFile ?? null;
   const references = useMemo(
-    () => (inFile ? Object.keys(inFile.scores).filter((n) => n.startsWith('LLR')).map((n) => new ScoreReference(n, inFile.scores[n]!)) : []),
+    () => (inFile ? Object.keys(inFile.scores).filter(isRatioOverK).map((n) => new ScoreReference(n, inFile.scores[n]!)) : []),
     [inFile],
   );
   const { client } = data;
