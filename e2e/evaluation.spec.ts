@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { DATASET_NAMES } from '../src/data/datasets.ts';
+import { pairedOodSet } from '../src/ood/protocol.ts';
 
 /** The AUROC of a score in REPORT.md's table for `heading` (a "### ..." line), as printed there. */
 function reportAuroc(heading: RegExp, score: string): string {
@@ -12,11 +14,11 @@ function reportAuroc(heading: RegExp, score: string): string {
   return row.split('|')[2]!.trim();
 }
 
-async function openEvaluation(page: Page): Promise<string[]> {
+async function openEvaluation(page: Page, model = 'hvae-fashionmnist'): Promise<string[]> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto('/#page=eval&model=hvae-fashionmnist');
+  await page.goto(`/#page=eval&model=${model}`);
   await expect(page.getByTestId('roc')).toContainText('LLR>1 (AUROC', { timeout: 60_000 });
   return errors;
 }
@@ -82,5 +84,55 @@ test('live recompute scores a sample in the page and redraws the figures from it
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('live-status')).toContainText('Cancelled');
   await expect(page.getByTestId('source')).toContainText('live: 100 images per test set');
+  expect(errors).toEqual([]);
+});
+
+/** Every row of REPORT.md's table for `heading`: score name and AUROC as printed. */
+function reportAurocs(model: string, heading: RegExp): [string, string][] {
+  const section = readFileSync(`models/${model}/eval/REPORT.md`, 'utf8')
+    .split(/^### /m)
+    .find((s) => heading.test(s.split('\n')[0]!));
+  if (!section) throw new Error(`${model}'s REPORT.md has no section matching ${heading}`);
+  return section
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| score'))
+    .map((l) => l.split('|').map((c) => c.trim()))
+    .map((cells) => [cells[1]!, cells[2]!]);
+}
+
+for (const [model, trainedOn] of [
+  ['hvae-fashionmnist', 'fashionmnist'],
+  ['hvae-mnist', 'mnist'],
+] as const) {
+  test(`${model}: every registered dataset is an OOD comparison with every score of REPORT.md`, async ({ page }) => {
+    const errors = await openEvaluation(page, model);
+    const paired = pairedOodSet(trainedOn);
+    const oodSets = DATASET_NAMES.filter((d) => d !== trainedOn);
+    const options = await page.getByTestId('against').locator('option').allTextContents();
+    // The paper's pair first, then the other OOD sets, then the training split.
+    expect(options[0]).toBe(`${paired} test (OOD)`);
+    expect(options.toSorted()).toEqual([...oodSets.map((d) => `${d} test (OOD)`), `${trainedOn} train (training split)`].toSorted());
+    for (const d of oodSets) {
+      const rows = reportAurocs(model, new RegExp(`^${trainedOn} test vs OOD: ${d} test`));
+      // The sets evaluated beyond the paper's pair carry the Appendix E bounds, the per-example k and input complexity.
+      if (d !== paired) expect(rows.map(([name]) => name)).toEqual(expect.arrayContaining(['L<1', 'LLR>1<2', 'LLR>k*', 'IC(png)']));
+      const table = page.getByTestId(`metrics-${d} test`);
+      for (const [name, auroc] of rows) await expect(table.locator(`td[data-metric="auroc"][data-score="${name}"]`)).toHaveText(auroc);
+    }
+    // The paper has no letters; its notMNIST row stands beside them, named as what it is.
+    await expect(page.getByTestId('metrics-letters test')).toContainText(`Table ${trainedOn === 'mnist' ? 8 : 7}: the paper's notMNIST, not these letters`);
+    expect(errors).toEqual([]);
+  });
+}
+
+test('the per-example choice of k is drawn as a percentile and input complexity in nats or bits/dim', async ({ page }) => {
+  const errors = await openEvaluation(page);
+  await page.getByTestId('against').selectOption('letters test');
+  await expect(page.getByTestId('density-LLR>k*')).toContainText('LLR>k* (percentile)');
+  await expect(page.getByTestId('density-IC(png)')).toContainText('IC(png) (nats)');
+  await page.getByLabel('Unit').selectOption('bits/dim');
+  await expect(page.getByTestId('density-IC(png)')).toContainText('IC(png) (bits/dim)');
+  await expect(page.getByTestId('density-LLR>k*')).toContainText('LLR>k* (percentile)');
+  await expect(page.getByTestId('bits-per-dim').locator('thead')).toContainText('L<1 ours');
   expect(errors).toEqual([]);
 });
