@@ -95,7 +95,7 @@ describe('kinds of score', () => {
     expect(['LLR>1', 'LLR>1<2', PER_EXAMPLE_K, INPUT_COMPLEXITY, LIKELIHOOD_REGRET, 'L>'].some(isBound)).toBe(false);
   });
 
-  it('counts LLR>k with k >= 1 as the paper's ratios, and not their generalisation, the per-example k or LLR>0', () => {
+  it("counts LLR>k with k >= 1 as the paper's ratios, and not their generalisation, the per-example k or LLR>0", () => {
     expect(['LLR>1', 'LLR>2', 'LLR>10'].every(isRatioOverK)).toBe(true);
     expect(['LLR>0', 'LLR>1<2', PER_EXAMPLE_K, 'L>1', INPUT_COMPLEXITY, 'LLR>'].some(isRatioOverK)).toBe(false);
   });
