@@ -5,7 +5,8 @@
 import { useMemo, useState } from 'react';
 import { ImageStrip } from '../components/ImageStrip.tsx';
 import { Tex } from './Tex.tsx';
-import { galleryImage, otherDataset, useScoredImages, type LectureData, type LectureImage } from './useLectureData.ts';
+import { pairedOodSet } from '../../ood/protocol.ts';
+import { galleryImage, useScoredImages, type LectureData, type LectureImage } from './useLectureData.ts';
 
 const PAIRS = 6;
 
@@ -15,7 +16,7 @@ export function BoundSlide({ data }: { data: LectureData }) {
   const images = useMemo(
     () =>
       inSet
-        ? [inSet, otherDataset(inSet)].map((dataset) => galleryImage(data.gallery, { dataset, index: pair })).filter((i): i is LectureImage => i !== null)
+        ? [inSet, pairedOodSet(inSet)].map((dataset) => galleryImage(data.gallery, { dataset, index: pair })).filter((i): i is LectureImage => i !== null)
         : [],
     [data.gallery, inSet, pair],
   );

@@ -7,7 +7,8 @@ import { useView } from '../store.ts';
 import { ImagePicker, pairPicks } from './ImagePicker.tsx';
 import { Tex } from './Tex.tsx';
 import { VolumeChart } from './VolumeChart.tsx';
-import { otherDataset, type LectureData } from './useLectureData.ts';
+import { pairedOodSet } from '../../ood/protocol.ts';
+import { type LectureData } from './useLectureData.ts';
 
 export function LowestLayersSlide({ data }: { data: LectureData }) {
   const pick = useView((v) => v.gallery);
@@ -32,7 +33,7 @@ export function LowestLayersSlide({ data }: { data: LectureData }) {
         ) : (
           <p className="slide-wait">{data.status}</p>
         )}
-        <ImagePicker gallery={data.gallery} picks={pairPicks(inSet, otherDataset(inSet), 3)} current={pick ?? { dataset: inSet, index: 0 }} size={34} />
+        <ImagePicker gallery={data.gallery} picks={pairPicks(inSet, pairedOodSet(inSet), 3)} current={pick ?? { dataset: inSet, index: 0 }} size={34} />
       </div>
       <div className="slide-side">
         <h3>Appendix C: each layer scales p(x) by 1 / its volume change</h3>

@@ -6,7 +6,8 @@ import { ImagePicker, pairPicks } from './ImagePicker.tsx';
 import { LatentView } from './LatentView.tsx';
 import { BivaDiagram } from './BivaDiagram.tsx';
 import { ModelDiagram, type DiagramNode } from './ModelDiagram.tsx';
-import { otherDataset, type LectureData } from './useLectureData.ts';
+import { pairedOodSet } from '../../ood/protocol.ts';
+import { type LectureData } from './useLectureData.ts';
 
 export function ModelSlide({ data }: { data: LectureData }) {
   const [node, setNode] = useState<DiagramNode | null>(null);
@@ -27,7 +28,7 @@ export function ModelSlide({ data }: { data: LectureData }) {
       <div className="slide-side">
         <div className="current-image">
           {data.current && <ModelInputView image={data.current.pixels} size={84} caption={data.current.label} />}
-          <ImagePicker gallery={data.gallery} picks={pairPicks(inSet, otherDataset(inSet), 3)} current={pick ?? { dataset: inSet, index: 0 }} size={34} />
+          <ImagePicker gallery={data.gallery} picks={pairPicks(inSet, pairedOodSet(inSet), 3)} current={pick ?? { dataset: inSet, index: 0 }} size={34} />
         </div>
         <p className="small">Posterior means of the current image, per layer:</p>
         {means?.layers.map((values, i) => (

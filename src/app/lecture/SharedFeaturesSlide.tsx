@@ -10,7 +10,8 @@ import { useView } from '../store.ts';
 import { readFigure2 } from './figure2Reading.ts';
 import { LayerCurves, seriesColour } from './LayerCurves.tsx';
 import { LIVE_IMAGES, useFigure2, type FigureData } from './useFigure2.ts';
-import { datasetTitle, otherDataset, type LectureData } from './useLectureData.ts';
+import { pairedOodSet } from '../../ood/protocol.ts';
+import { datasetTitle, type LectureData } from './useLectureData.ts';
 
 const CHART = { width: 560, height: 168 };
 
@@ -56,7 +57,7 @@ export function SharedFeaturesSlide({ data }: { data: LectureData }) {
         {!fig.pair && (
           <p className="notice" data-testid="figure2-missing">
             Figure 2 needs two models trained on different data. This build ships models trained on {fig.trainedOn.map(datasetTitle).join(', ') || 'no dataset'} only, so
-            there is nothing to correlate yet, and no number is shown. Add a model trained on {inSet ? datasetTitle(otherDataset(inSet)) : 'another dataset'} to models/
+            there is nothing to correlate yet, and no number is shown. Add a model trained on {inSet ? datasetTitle(pairedOodSet(inSet)) : 'another dataset'} to models/
             and rebuild: this panel then computes the figure from both.
           </p>
         )}

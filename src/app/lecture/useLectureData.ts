@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toModelPixels } from '../../data/binarize.ts';
+import { pairedOodSet } from '../../ood/protocol.ts';
 import type { ModelInfo } from '../../workers/protocol.ts';
 import { fetchGallery, fetchModelIndex, modelUrl, type GallerySet, type ModelEntry } from '../assets.ts';
 import { comparisonsOf, scoreLive, useComparisons, useModelEval, type Comparison, type LiveProgress } from '../evalData.ts';
@@ -48,7 +49,6 @@ const TITLES: Record<string, string> = { fashionmnist: 'FashionMNIST', mnist: 'M
 export const datasetTitle = (name: string) => TITLES[name] ?? name;
 
 /** The other dataset of the FashionMNIST / MNIST pair. */
-export const otherDataset = (dataset: string) => (dataset === 'mnist' ? 'fashionmnist' : 'mnist');
 
 /** A gallery image as the model sees it, labelled with its test-set index. */
 export function galleryImage(gallery: GallerySet[], pick: GalleryPick): LectureImage | null {
@@ -102,7 +102,7 @@ export function useLectureData(): LectureData {
   const live = useLiveRescore(entry, inDataset, view.backend);
   const comparisons = live.files && inDataset ? comparisonsOf(live.files, inDataset, 1) : shipped;
   const comparison = useMemo(
-    () => comparisons.find((c) => c.kind === 'ood' && inDataset && c.otherFile.dataset === otherDataset(inDataset)) ?? null,
+    () => comparisons.find((c) => c.kind === 'ood' && inDataset && c.otherFile.dataset === pairedOodSet(inDataset)) ?? null,
     [comparisons, inDataset],
   );
 
@@ -158,7 +158,7 @@ function useLiveRescore(entry: ModelEntry | null, inDataset: string | null, back
     const c = new AbortController();
     controller.current = c;
     setError(null);
-    scoreLive({ entry, backend, datasets: [inDataset, otherDataset(inDataset)], perSet: LIVE_PER_SET, samples: 1, onProgress: setProgress, signal: c.signal })
+    scoreLive({ entry, backend, datasets: [inDataset, pairedOodSet(inDataset)], perSet: LIVE_PER_SET, samples: 1, onProgress: setProgress, signal: c.signal })
       .then(setFiles, (e: Error) => setError(e.name === 'AbortError' ? null : e.message))
       .finally(() => {
         controller.current = null;
