@@ -6,8 +6,9 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // One fork at a time: the wasm backend is process-wide state, and the machine has two cores.
+    // Each file in its own process (the wasm backend is process-wide state), two at a time: one per
+    // core, as tfjs runs wasm on one thread in Node.
     pool: 'forks',
-    fileParallelism: false,
+    maxWorkers: 2,
   },
 });

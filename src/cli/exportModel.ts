@@ -1,9 +1,10 @@
 /**
- * npm run export-model -- --run runs/<run> --epoch N [--weights ema|raw] --out models/<name>
+ * npm run export-model -- --run runs/<run> (--epoch N [--weights ema|raw] | --best) --out models/<name>
  * Copies the EMA (or raw) weights of one epoch snapshot into a shipped model folder and writes its
  * model card (card.json) from the run's log: config, parameters, FLOPs, epochs, wall-clock
  * training time and throughput on this machine, test ELBO. The epoch is chosen by the caller
- * from in-distribution numbers or a fixed schedule, never from OOD test sets.
+ * from in-distribution numbers or a fixed schedule, never from OOD test sets; with --best it is
+ * the snapshot the run's own selection rule kept in <run>/best (the PyTorch engine's runs).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../backend/node.ts';
 import { NoiseSource } from '../hvae/noise.ts';
 import { bitsPerDim } from '../hvae/bounds.ts';
-import { num, parseArgs, runMain, str, UsageError } from './args.ts';
+import { conversionForModel } from '../data/conversions.ts';
+import { bool, num, parseArgs, runMain, str, UsageError, type ParsedArgs } from './args.ts';
 import { savedSettings } from './checkpoint.ts';
 import { loadModelDir, saveModelDir, writeAtomic } from './modelFiles.ts';
 
@@ -31,16 +33,50 @@ interface LogRecord {
   backend: string;
   /** Threads that shared each batch (not logged by older runs). */
   threads?: number;
+  /** Processes of a data-parallel PyTorch run. */
+  processes?: number;
+}
+
+/** <run>/best/selection.json, written by the PyTorch engine when a snapshot beats the kept one. */
+interface Selection {
+  epoch: number;
+  weights: 'ema' | 'raw';
+  value: number;
+  score: string;
+  val_in: string;
+  val_ood: string;
+}
+
+async function chosenSnapshot(run: string, a: ParsedArgs): Promise<{ epoch: number; weights: 'ema' | 'raw'; dir: string; selection: string }> {
+  if (bool(a, 'best')) {
+    let sel: Selection;
+    try {
+      sel = JSON.parse(await readFile(join(run, 'best', 'selection.json'), 'utf8')) as Selection;
+    } catch {
+      throw new UsageError(`${run}/best/selection.json is missing: --best needs a run that keeps its chosen snapshot there`);
+    }
+    const rule = `the run's rule, written before it trained: the snapshot (averaged or raw weights) with the highest validation AUROC of ${sel.score}, ${sel.val_in} against ${sel.val_ood}, S = 1`;
+    return { epoch: sel.epoch, weights: sel.weights, dir: join(run, 'best'), selection: str(a, 'selection', `${rule}: the ${sel.weights === 'ema' ? 'averaged' : 'raw'} weights after epoch ${sel.epoch}, ${sel.value}`) };
+  }
+  const epoch = num(a, 'epoch');
+  const weights = str(a, 'weights', 'ema');
+  if (weights !== 'ema' && weights !== 'raw') throw new UsageError(`--weights must be ema or raw, got "${weights}"`);
+  const selection = str(a, 'selection', `fixed schedule: the ${weights === 'ema' ? 'EMA' : 'raw'} weights after epoch ${epoch}`);
+  return { epoch, weights, dir: join(run, 'epochs', weights === 'ema' ? String(epoch) : `${epoch}-raw`), selection };
+}
+
+function machine(rec: LogRecord): string {
+  const cores = `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'})`;
+  const threads = rec.threads ? `, ${rec.threads} thread${rec.threads > 1 ? 's' : ''}` : '';
+  if (rec.backend.startsWith('pytorch')) return `${cores}, ${rec.backend}${threads}${rec.processes && rec.processes > 1 ? ` x ${rec.processes} processes` : ''}`;
+  return `${cores}, tfjs ${rec.backend} backend in Node ${process.version}${threads ? `${threads} at the end` : ''}`;
 }
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const run = str(a, 'run');
-  const epoch = num(a, 'epoch');
   const out = str(a, 'out');
-  const weights = str(a, 'weights', 'ema');
-  if (weights !== 'ema' && weights !== 'raw') throw new UsageError(`--weights must be ema or raw, got "${weights}"`);
-  const selection = str(a, 'selection', `fixed schedule: the ${weights === 'ema' ? 'EMA' : 'raw'} weights after epoch ${epoch}`);
+  const { epoch, weights, dir, selection } = await chosenSnapshot(run, a);
   await initNodeBackend();
   const log = (await readFile(join(run, 'log.jsonl'), 'utf8'))
     .split('\n')
@@ -51,7 +87,7 @@ async function main(): Promise<void> {
   const state = JSON.parse(await readFile(join(run, 'checkpoint', 'state.json'), 'utf8')) as { settings: Record<string, unknown> };
   const elbo = weights === 'ema' ? rec.test_elbo_nats : rec.test_elbo_nats_raw;
   if (elbo === undefined) throw new UsageError(`${run}/log.jsonl has no test ELBO of the raw weights: this run kept no raw snapshots`);
-  const { model, json } = await loadModelDir(join(run, 'epochs', weights === 'ema' ? String(epoch) : `${epoch}-raw`));
+  const { model, json } = await loadModelDir(dir);
   const dataset = String(json.meta.dataset);
 
   model.store.flops = 0;
@@ -67,6 +103,7 @@ async function main(): Promise<void> {
   const card = {
     model: out.split('/').pop(),
     trained_on: dataset,
+    input_conversion: conversionForModel(dataset).conversion,
     config: model.config.name,
     parameters: model.numParams(),
     flops_per_image_per_pass: flops,
@@ -75,7 +112,7 @@ async function main(): Promise<void> {
     training: savedSettings(state.settings),
     training_seconds: Math.round(rec.elapsed_seconds),
     training_images_per_second: Math.round(((rec.step * batch) / rec.elapsed_seconds) * 10) / 10,
-    training_machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), tfjs ${rec.backend} backend in Node ${process.version}${rec.threads ? `, ${rec.threads} thread${rec.threads > 1 ? 's' : ''} at the end` : ''}`,
+    training_machine: machine(rec),
     test_elbo_nats: Math.round(elbo * 100) / 100,
     test_bits_per_dim: Math.round(bitsPerDim(elbo, model.dims) * 10000) / 10000,
     test_elbo_measured_on: `first ${rec.test_n} ${dataset} test images, S = 1, one seeded binarisation`,
