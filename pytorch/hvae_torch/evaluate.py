@@ -2,8 +2,10 @@
 
 Per-example scores as `npm run eval` writes them (the same splits, indices, binarisation and file
 format, one JSON per (dataset, split, S) in <model>/eval/), computed by this engine, which each
-file names. A stopped split resumes from its .partial file. REPORT.md is rewritten by the
-TypeScript report writer when Node is available (`npm run report -- --model <dir>` otherwise)."""
+file names. The files hold no ratio the bounds give: the reader (validateEvalFile in
+src/ood/evalFile.ts) derives LLR>k and LLR>k<l from them. A stopped split resumes from its
+.partial file. REPORT.md is rewritten by the TypeScript report writer when Node is available
+(`npm run report -- --model <dir>` otherwise)."""
 import argparse
 import json
 import shutil
@@ -30,7 +32,7 @@ def parse(argv):
     p.add_argument('--ood', help='comma-separated OOD datasets (default: the other dataset)')
     p.add_argument('--splits', default='', help='only these dataset/split pairs, comma-separated')
     p.add_argument('--k', help='the L>k to compute, comma-separated, including 0 (default: all)')
-    p.add_argument('--l', default='', help='also L<l for these l (Appendix E) and LLR>k<l = L<l - L>k for every k computed')
+    p.add_argument('--l', default='', help='also L<l for these l (Appendix E), which give LLR>k<l = L<l - L>k for every k computed')
     p.add_argument('--eval-dir', help='where to write the files (default <model>/eval)')
     p.add_argument('--batch', type=int, default=0, help='images per pass (default: 500 at S = 1, fewer at larger S)')
     p.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'])
@@ -67,13 +69,8 @@ def score_split(model, name, folder, dataset, split, n, samples, ks, ls, device,
         s = score_images(model, x[start:start + count], samples, ks, seed=1 + start, batch_size=count, device=device, autocast=autocast, ls=ls)
         for k in ks:
             partial['scores'].setdefault(f'L>{k}', []).extend(np.round(s['bounds'][k], 4).tolist())
-        for k in ks:
-            if k > 0:
-                partial['scores'].setdefault(f'LLR>{k}', []).extend(np.round(s['ratios'][k], 4).tolist())
         for l in ls:
             partial['scores'].setdefault(f'L<{l}', []).extend(np.round(s['bounds_below'][l], 4).tolist())
-            for k in ks:
-                partial['scores'].setdefault(f'LLR>{k}<{l}', []).extend(np.round(s['bounds_below'][l] - s['bounds'][k], 4).tolist())
         partial['done'] = start + count
         write_atomic(partial_path, json.dumps(partial))
         progress.update(partial['done'])

@@ -1,9 +1,10 @@
 /**
  * npm run eval -- --model models/<name>|<file>.hvae [--ood mnist,...] [--samples S] [--n N] [--train-n N] [--k 0,1] [--l 1,2]
  *
- * Per-example scores (every L>k and LLR>k, nats) on the in-distribution test split, a seeded
- * sample of its train split, and each OOD test split; one JSON per (dataset, split, S) under
- * <model>/eval/, then <model>/eval/REPORT.md from every eval file present. Each split saves
+ * Per-example scores (every L>k, nats) on the in-distribution test split, a seeded sample of its
+ * train split, and each OOD test split; one JSON per (dataset, split, S) under <model>/eval/, then
+ * <model>/eval/REPORT.md from every eval file present. The files hold no ratio the bounds give
+ * (LLR>k, LLR>k<l): validateEvalFile derives those when a file is read. Each split saves
  * its progress after every batch, so a stopped run resumes where it stopped. `--splits` restricts
  * the run to some of the splits, so that processes on separate cores can share the work; each
  * rewrites REPORT.md from every eval file present when it ends. `--k 0,1` computes only those
@@ -12,8 +13,8 @@
  * al., 2020) from L>0 and the binarised image's PNG length, and likelihood regret "LR" (Xiao et
  * al., 2020), which refits the encoder to each image (`--regret-steps`, `--regret-lr`,
  * `--regret-samples`) and takes seconds per image; the split's end prints its images/s.
- * `--l 1,2` adds the paper's Appendix E bounds L<l and its generalised ratios LLR>k<l = L<l - L>k
- * for every k computed (one more pass per l).
+ * `--l 1,2` adds the paper's Appendix E bounds L<l (one more pass per l), which give its generalised
+ * ratios LLR>k<l = L<l - L>k for every k computed.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -26,7 +27,7 @@ import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { binarize, binarizationSeed } from '../data/binarize.ts';
 import { loadDataset } from '../data/nodeFiles.ts';
 import { DATASET_NAMES } from '../data/datasets.ts';
-import { evalFileName, type EvalFile } from '../ood/evalFile.ts';
+import { evalFileName, roundScore, type EvalFile } from '../ood/evalFile.ts';
 import { inputComplexityScores } from '../ood/inputComplexity.ts';
 import { INPUT_COMPLEXITY, LIKELIHOOD_REGRET, pairedOodSet, sampleIndices } from '../ood/protocol.ts';
 import { mulberry32 } from '../data/random.ts';
@@ -34,8 +35,6 @@ import { num, parseArgs, runMain, str, UsageError } from './args.ts';
 import { loadModelDir, modelDirFor, writeAtomic } from './modelFiles.ts';
 import { Progress } from './progress.ts';
 import { writeReport } from './report.ts';
-
-const round = (v: number): number => Math.round(v * 1e4) / 1e4;
 
 interface Partial {
   done: number;
@@ -102,15 +101,10 @@ async function scoreSplit(
       { samples, lowerLatents: 'mode', seed: 1 + start, ks, ls },
       samples >= 100 ? 10 : 250,
     );
-    for (const k of ks) (partial.scores[`L>${k}`] ??= []).push(...Array.from(s.bounds[k]!, round));
-    for (const k of ks) if (k > 0) (partial.scores[`LLR>${k}`] ??= []).push(...Array.from(s.ratios[k]!, round));
-    for (const l of ls) {
-      const below = s.boundsBelow[l]!;
-      (partial.scores[`L<${l}`] ??= []).push(...Array.from(below, round));
-      for (const k of ks) (partial.scores[`LLR>${k}<${l}`] ??= []).push(...Array.from(below, (v, i) => round(v - s.bounds[k]![i]!)));
-    }
+    for (const k of ks) (partial.scores[`L>${k}`] ??= []).push(...Array.from(s.bounds[k]!, roundScore));
+    for (const l of ls) (partial.scores[`L<${l}`] ??= []).push(...Array.from(s.boundsBelow[l]!, roundScore));
     const pixels = x.subarray(start * D, (start + count) * D);
-    if (baselines.inputComplexity) (partial.scores[INPUT_COMPLEXITY] ??= []).push(...Array.from(inputComplexityScores(s.bounds[0]!, pixels, 28, 28), round));
+    if (baselines.inputComplexity) (partial.scores[INPUT_COMPLEXITY] ??= []).push(...Array.from(inputComplexityScores(s.bounds[0]!, pixels, 28, 28), roundScore));
     if (baselines.regret) {
       const images = imagesToTensor(pixels, count, model.config.inputShape);
       const began = performance.now();
@@ -118,7 +112,7 @@ async function scoreSplit(
       const r = await likelihoodRegret(model, images, { ...baselines.regret, seed: 1 + start }, (done) => progress.update(start + done));
       regretSeconds += (performance.now() - began) / 1000;
       images.dispose();
-      (partial.scores[LIKELIHOOD_REGRET] ??= []).push(...Array.from(r.regret, round));
+      (partial.scores[LIKELIHOOD_REGRET] ??= []).push(...Array.from(r.regret, roundScore));
     }
     partial.done = start + count;
     await writeAtomic(partialPath, JSON.stringify(partial));

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareEvalFiles, compareEvalFilesInDetail, comparedFiles, engineOf, validateEvalFile, type EvalFile } from './evalFile.ts';
+import { compareEvalFiles, compareEvalFilesInDetail, comparedFiles, engineOf, roundScore, validateEvalFile, type EvalFile } from './evalFile.ts';
 import { auroc } from './metrics.ts';
 import { PER_EXAMPLE_K, sortScoreNames } from './protocol.ts';
 
@@ -55,6 +56,56 @@ describe('comparing eval files', () => {
 
   it('refuses a file whose score arrays do not match its indices', () => {
     expect(() => validateEvalFile({ ...inFile, scores: { 'L>0': [1] } }, 'x.json')).toThrow(/x.json: score L>0 has 1 values for 6 examples/);
+  });
+});
+
+describe('reading the ratios a file does not store', () => {
+  // A file as the writers stored it before they dropped the ratios: two examples, L = 2, l = 1,
+  // values to 1e-4 nats; each ratio is its difference worked by hand (-0.3 - -0.1 is -0.19999999999999998 in floats).
+  const old = {
+    'L>0': [-100.5, -0.3],
+    'L>1': [-98.125, -0.1],
+    'L>2': [-97, -0.0001],
+    'LLR>1': [-2.375, -0.2],
+    'LLR>2': [-3.5, -0.2999],
+    'L<1': [-120.25, -1],
+    'LLR>0<1': [-19.75, -0.7],
+    'LLR>1<1': [-22.125, -0.9],
+    'LLR>2<1': [-23.25, -0.9999],
+    'IC(png)': [1.5, 2.5],
+    LR: [0.25, 0],
+  };
+  const stored = (scores: Record<string, number[]>) => ({ model: 'm', dataset: 'mnist', split: 'test', importance_samples: 1, indices: [3, 8], scores });
+  const { 'LLR>1': _1, 'LLR>2': _2, 'LLR>0<1': _01, 'LLR>1<1': _11, 'LLR>2<1': _21, ...bounds } = old;
+
+  it('gives a file of bounds the scores, keys in order and values, of the old file it came from', () => {
+    const read = validateEvalFile(JSON.parse(JSON.stringify(stored(bounds))), 'new.json').scores;
+    expect(Object.keys(read)).toEqual(Object.keys(old));
+    expect(read).toEqual(old);
+  });
+
+  it('reads an old file as it is, a ratio it holds keeping its own values', () => {
+    const ownRatio = { ...old, 'LLR>1': [-2.3751, -0.2001] };
+    expect(validateEvalFile(stored(ownRatio), 'old.json').scores).toEqual(ownRatio);
+    expect(Object.keys(validateEvalFile(stored(ownRatio), 'old.json').scores)).toEqual(Object.keys(old));
+  });
+
+  it('derives LLR>k only beside L>0, and LLR>k<l for every L>k there is', () => {
+    const noElbo = validateEvalFile(stored({ 'L>1': [-1, -2], 'L<2': [-3, -3] }), 'x.json').scores;
+    expect(noElbo).toEqual({ 'L>1': [-1, -2], 'L<2': [-3, -3], 'LLR>1<2': [-2, -1] });
+  });
+
+  it('derives LLR>1 of a committed file as L>0 - L>1, to 1e-4 nats', () => {
+    const path = 'models/hvae-fashionmnist/eval/mnist-test-S1.json';
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as EvalFile;
+    expect(raw.scores).not.toHaveProperty('LLR>1');
+    const s = validateEvalFile(raw, path).scores;
+    expect(Object.keys(s)).toEqual(['L>0', 'L>1', 'L>2', 'L>3', 'LLR>1', 'LLR>2', 'LLR>3']);
+    expect(s['LLR>1']).toHaveLength(10000);
+    // Both bounds are stored to 1e-4 nats, so their difference needs no more than float error to be exact.
+    const worst = Math.max(...s['LLR>1']!.map((v, i) => Math.abs(v - (s['L>0']![i]! - s['L>1']![i]!))));
+    expect(worst).toBeLessThan(1e-9);
+    expect(s['LLR>1']!.every((v) => v === roundScore(v))).toBe(true);
   });
 });
 

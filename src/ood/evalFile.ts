@@ -14,8 +14,10 @@ export interface EvalFile {
   /** Which examples of the split, in the order of the score arrays. */
   indices: number[];
   /**
-   * "L>k" and "LLR>k" -> per-example values in nats; optionally the baselines "IC(png)" and "LR"
-   * (src/ood/protocol.ts), also in nats, computed on the same images.
+   * Score name -> per-example values in nats: the bounds "L>k" (and the Appendix E "L<l"), the
+   * ratios LLR>k = L>0 - L>k and LLR>k<l = L<l - L>k, and optionally the baselines "IC(png)" and
+   * "LR" (src/ood/protocol.ts) computed on the same images. Files store no ratio the bounds give;
+   * validateEvalFile adds them (withDerivedRatios).
    */
   scores: Record<string, number[]>;
   /** How "LR" was computed, when the file has it; absent in files without it. */
@@ -41,7 +43,33 @@ export function evalFileName(dataset: string, split: string, samples: number): s
   return `${dataset}-${split}-S${samples}.json`;
 }
 
-/** Checks the shape of a parsed eval file; throws naming the first problem. */
+/** A score as the files store it: to 1e-4 nats. */
+export const roundScore = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+/**
+ * The scores with every ratio their bounds give and they do not hold: LLR>k (k >= 1, where L>0 is
+ * there) after the last L>k, and LLR>k<l for every L>k after each L<l, rounded as the files round.
+ * Keys come in the order in which the writers stored the ratios until they stopped (the ratios
+ * doubled the files), as tables list scores in file order; a ratio a file holds keeps its values.
+ */
+export function withDerivedRatios(scores: Readonly<Record<string, number[]>>): Record<string, number[]> {
+  const names = Object.keys(scores);
+  const ks = names.flatMap((name) => /^L>(\d+)$/.exec(name)?.[1] ?? []);
+  const out: Record<string, number[]> = {};
+  const add = (name: string, derive: () => number[]) => {
+    if (!Object.hasOwn(out, name)) out[name] = scores[name] ?? derive();
+  };
+  const minus = (a: string, b: string) => () => scores[a]!.map((v, i) => roundScore(v - scores[b]![i]!));
+  for (const name of names) {
+    if (!Object.hasOwn(out, name)) out[name] = scores[name]!;
+    const below = /^L<(\d+)$/.exec(name)?.[1];
+    if (below !== undefined) for (const k of ks) add(`LLR>${k}<${below}`, minus(name, `L>${k}`));
+    if (name === `L>${ks.at(-1)}` && Object.hasOwn(scores, 'L>0')) for (const k of ks) if (k !== '0') add(`LLR>${k}`, minus('L>0', `L>${k}`));
+  }
+  return out;
+}
+
+/** Checks the shape of a parsed eval file, throwing naming the first problem, and adds the ratios it does not store. */
 export function validateEvalFile(raw: unknown, what: string): EvalFile {
   const f = raw as Partial<EvalFile>;
   const fail = (why: string): never => {
@@ -57,7 +85,7 @@ export function validateEvalFile(raw: unknown, what: string): EvalFile {
   }
   const r = f.likelihood_regret;
   if (r !== undefined && ![r.steps, r.learning_rate, r.samples].every((v) => typeof v === 'number')) fail('likelihood_regret needs steps, learning_rate and samples');
-  return f as EvalFile;
+  return { ...(f as EvalFile), scores: withDerivedRatios(f.scores!) };
 }
 
 /** One score compared between an in-distribution and an OOD file, on the protocol's equal-count sample. */
