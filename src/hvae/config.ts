@@ -85,6 +85,9 @@ export type ModelConfig = HvaeConfig | BivaConfig;
  *   biva-small-grey   BIVA with the HVAE's spatial z1 (14x14x8) and strides 2-2, the depth and
  *                     dense ladder of the BIVA authors' binarised-MNIST model (40-32-24-16-8),
  *                     32 channels (biva.md section 5.1)
+ *   biva-small-grey-l3  biva-small-grey's first three stages with the HVAE's latent sizes
+ *                     (14x14x8 / 16 / 8, each in both halves but the top): as much room above z1
+ *                     as the HVAE leaves, where biva-small-grey's dense ladder let z1 go unused
  *   biva-tiny-grey    every BIVA code path with little compute, gated blocks included, for tests
  */
 export const CONFIGS: Record<string, ModelConfig> = Object.fromEntries(
