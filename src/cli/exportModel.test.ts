@@ -32,7 +32,7 @@ describe('export-model --best: the snapshot a run\'s own rule kept', () => {
     await writeFile(join(r, 'best', 'selection.json'), JSON.stringify({ epoch: 3, weights: 'raw', value: 0.912345, score: 'LLR>1', val_in: 'fashionmnist/train', val_ood: 'mnist/train' }));
     await writeFile(join(r, 'log.jsonl'), `${JSON.stringify({ ...LOG, epoch: 2, test_elbo_nats_raw: -260 })}\n${JSON.stringify(LOG)}\n`);
     await mkdir(join(r, 'checkpoint'));
-    await writeFile(join(r, 'checkpoint', 'state.json'), JSON.stringify({ settings: { config: 'tiny-grey', dataset: 'fashionmnist', batch: 128, schedule: { freeBits: 0.05, freeBitsPer: 'element' } } }));
+    await writeFile(join(r, 'checkpoint', 'state.json'), JSON.stringify({ settings: { config: 'tiny-grey', dataset: 'fashionmnist', batch: 128, schedule: { freeBits: 0.05, freeBitsPer: 'element' }, valSplit: 'train' } }));
   });
   afterAll(async () => {
     model.dispose();
@@ -47,6 +47,7 @@ describe('export-model --best: the snapshot a run\'s own rule kept', () => {
     expect(card.test_elbo_nats).toBe(-248.25);
     expect(card.selection).toContain('the raw weights after epoch 3, 0.912345');
     expect(card.training_machine).toContain('pytorch 1.13.0a0 cpu, 2 threads');
+    expect(card.test_elbo_measured_on).toContain('the last 1000 fashionmnist training images, held out of training');
     expect(card.training_images_per_second).toBe(Math.round(((1380 * 128) / 1800) * 10) / 10);
     const { model: shipped } = await loadModelDir(join(dir, 'models', 'shipped'));
     for (const [name, v] of model.store.vars) expect(Array.from(shipped.store.vars.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));

@@ -115,7 +115,11 @@ async function main(): Promise<void> {
     training_machine: machine(rec),
     test_elbo_nats: Math.round(elbo * 100) / 100,
     test_bits_per_dim: Math.round(bitsPerDim(elbo, model.dims) * 10000) / 10000,
-    test_elbo_measured_on: `first ${rec.test_n} ${dataset} test images, S = 1, one seeded binarisation`,
+    // The PyTorch engine's runs validate on held-out training images (--val-split train), never the test split.
+    test_elbo_measured_on:
+      state.settings.valSplit === 'train'
+        ? `the last ${rec.test_n} ${dataset} training images, held out of training (the run's validation set), S = 1, one seeded binarisation`
+        : `first ${rec.test_n} ${dataset} test images, S = 1, one seeded binarisation`,
     weights_bytes: model.numParams() * 4,
   };
   await writeAtomic(join(out, 'card.json'), JSON.stringify(card, null, 1));
