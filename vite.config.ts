@@ -71,12 +71,13 @@ function modelIndex(): string {
     ? readdirSync(MODELS_DIR)
         .filter((d) => existsSync(join(MODELS_DIR, d, 'model.json')))
         .map((d) => {
-          const json = JSON.parse(readFileSync(join(MODELS_DIR, d, 'model.json'), 'utf8')) as { meta?: Record<string, unknown> };
+          const json = JSON.parse(readFileSync(join(MODELS_DIR, d, 'model.json'), 'utf8')) as { meta?: Record<string, unknown>; config?: { model?: string } };
           const cardPath = join(MODELS_DIR, d, 'card.json');
           const evalDir = join(MODELS_DIR, d, 'eval');
           return {
             name: d,
             dataset: json.meta?.dataset ?? null,
+            kind: json.config?.model ?? 'hvae',
             card: existsSync(cardPath) ? JSON.parse(readFileSync(cardPath, 'utf8')) : null,
             evalFiles: existsSync(evalDir) ? readdirSync(evalDir).filter((f) => f.endsWith('.json')).sort() : [],
           };

@@ -5,6 +5,8 @@ import { IMAGE_PIXELS } from '../data/imageSet.ts';
 export interface ModelEntry {
   name: string;
   dataset: string | null;
+  /** The model's kind, from its configuration: 'hvae' or 'biva'. */
+  kind: string;
   card: Record<string, unknown> | null;
   evalFiles: string[];
 }
@@ -31,6 +33,14 @@ export function modelUrl(name: string): string {
 export async function fetchModelIndex(): Promise<ModelEntry[]> {
   const j = (await getJson('models/index.json')) as { models?: ModelEntry[] };
   return j.models ?? [];
+}
+
+/** The model a page opens with when the link names none: the paper's FashionMNIST HVAE. */
+export const DEFAULT_MODEL = 'hvae-fashionmnist';
+
+/** The default model where it is shipped, else the first shipped one. */
+export function defaultModel(models: readonly ModelEntry[]): ModelEntry | null {
+  return models.find((m) => m.name === DEFAULT_MODEL) ?? models[0] ?? null;
 }
 
 export async function fetchEvalFile(model: string, file: string): Promise<EvalFile> {

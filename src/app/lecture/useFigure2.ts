@@ -10,7 +10,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackendChoice } from '../../backend/backendNames.ts';
 import { IMAGE_PIXELS } from '../../data/imageSet.ts';
 import { compareModels, figure2Images, validateFigure2File, type Figure2File, type Figure2Series } from '../../ood/figure2.ts';
-import { modelUrl, type ModelEntry } from '../assets.ts';
+import { defaultModel, modelUrl, type ModelEntry } from '../assets.ts';
 import { ScoringClient } from '../scoringClient.ts';
 import { fetchTestSet } from '../testImages.ts';
 import { datasetTitle } from './useLectureData.ts';
@@ -39,11 +39,17 @@ export interface Figure2View {
   computeLive: () => void;
 }
 
-/** Two models with different training datasets, FashionMNIST's first if there is one; null if all share one dataset. */
+/**
+ * Two models of one kind with different training datasets, as in the paper's figure: the default
+ * model and its counterpart where they are shipped, else FashionMNIST's first if there is one;
+ * null if all share one dataset.
+ */
 export function modelPair(models: ModelEntry[]): [ModelEntry, ModelEntry] | null {
   const trained = models.filter((m) => m.dataset);
-  const a = trained.find((m) => m.dataset === 'fashionmnist') ?? trained[0];
-  const b = a && trained.find((m) => m.dataset !== a.dataset);
+  const preferred = defaultModel(trained);
+  const a = preferred?.dataset === 'fashionmnist' ? preferred : (trained.find((m) => m.dataset === 'fashionmnist') ?? trained[0]);
+  const others = trained.filter((m) => a && m.dataset !== a.dataset);
+  const b = others.find((m) => m.kind === a?.kind) ?? others[0];
   return a && b ? [a, b] : null;
 }
 

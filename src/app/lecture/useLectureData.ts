@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toModelPixels } from '../../data/binarize.ts';
 import { pairedOodSet } from '../../ood/protocol.ts';
 import type { ModelInfo } from '../../workers/protocol.ts';
-import { fetchGallery, fetchModelIndex, modelUrl, type GallerySet, type ModelEntry } from '../assets.ts';
+import { defaultModel, fetchGallery, fetchModelIndex, modelUrl, type GallerySet, type ModelEntry } from '../assets.ts';
 import { comparisonsOf, scoreLive, useComparisons, useModelEval, type Comparison, type LiveProgress } from '../evalData.ts';
 import { ScoringClient, type ImageScores } from '../scoringClient.ts';
 import { useView, type GalleryPick } from '../store.ts';
@@ -72,7 +72,7 @@ export function useLectureData(): LectureData {
     fetchModelIndex().then(setModels, (e: Error) => setError(e.message));
     fetchGallery().then(setGallery, (e: Error) => setError(e.message));
   }, []);
-  const entry = models.find((m) => m.name === view.model) ?? models[0] ?? null;
+  const entry = models.find((m) => m.name === view.model) ?? defaultModel(models);
 
   useEffect(() => {
     if (!entry) return;

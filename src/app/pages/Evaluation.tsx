@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { isBound, pairedOodSet, scoreUnit, sortScoreNames } from '../../ood/protocol.ts';
 import { engineOf, type EvalFile } from '../../ood/evalFile.ts';
-import { fetchModelIndex, type ModelEntry } from '../assets.ts';
+import { defaultModel, fetchModelIndex, type ModelEntry } from '../assets.ts';
 import { comparisonsOf, scoreLive, splitLabel, useComparisons, useModelEval, type Comparison, type LiveProgress } from '../evalData.ts';
 import { useView } from '../store.ts';
 import { CurveChart, type Curve } from '../charts/CurveChart.tsx';
@@ -46,7 +46,8 @@ export function Evaluation() {
       (list) => {
         setModels(list);
         const current = useView.getState().model;
-        if (!list.some((m) => m.name === current) && list[0]) useView.getState().set({ model: list[0].name });
+        const entry = defaultModel(list);
+        if (!list.some((m) => m.name === current) && entry) useView.getState().set({ model: entry.name });
       },
       (e: Error) => setMessage(e.message),
     );

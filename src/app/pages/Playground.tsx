@@ -13,7 +13,7 @@ import { PerExampleK } from '../../ood/perExampleK.ts';
 import { ScoreReference, verdict, type Verdict } from '../../ood/reference.ts';
 import type { EvalFile } from '../../ood/evalFile.ts';
 import { oodScoreSign } from '../../ood/protocol.ts';
-import { fetchEvalFile, fetchGallery, fetchModelIndex, modelUrl, type GallerySet, type ModelEntry } from '../assets.ts';
+import { defaultModel, fetchEvalFile, fetchGallery, fetchModelIndex, modelUrl, type GallerySet, type ModelEntry } from '../assets.ts';
 import { ScoringClient, type ImageScores } from '../scoringClient.ts';
 import { isLocalModel, listLocalModels, loadLocalModel, localName, type LocalModelSummary } from '../localModels.ts';
 import { useInView } from '../useInView.ts';
@@ -100,9 +100,10 @@ export function Playground() {
     listLocalModels().then(setLocalModels, () => setLocalModels([]));
   }, []);
 
-  // A link or hash without a model (at load or later) gets the first shipped one.
+  // A link or hash without a model (at load or later) gets the default one.
   useEffect(() => {
-    if (!view.model && models?.[0]) useView.getState().set({ model: models[0].name });
+    const entry = models && defaultModel(models);
+    if (!view.model && entry) useView.getState().set({ model: entry.name });
   }, [view.model, models]);
 
   // One worker per (model, backend choice): it loads the weights and picks the backend.
