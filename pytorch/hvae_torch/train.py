@@ -54,7 +54,8 @@ def parse(argv):
                    help='in-distribution validation: the last eval-n images of the train split, held out of training (train), '
                         'or the first of the test split (test; what npm run train does)')
     p.add_argument('--ood-val', help='OOD validation set (its train split; default: the other dataset)')
-    p.add_argument('--select', default='LLR>1', help='the validation AUROC that chooses <run>/best/ (written before training)')
+    p.add_argument('--select', default='LLR>1', help='the validation AUROC that chooses <run>/best/ (written before training); '
+                   'a comma-separated list takes the largest of them, e.g. LLR>1,LLR>2')
     p.add_argument('--train-limit', type=int, default=0)
     p.add_argument('--run', help='run folder (default runs/<config>-<dataset>)')
     p.add_argument('--resume', action='store_true')
@@ -294,9 +295,9 @@ def main(argv):
             # The rule fixed before the run: the highest validation AUROC of settings.select, raw or EMA;
             # ties go to the later epoch, then to the EMA.
             for kind in ('raw', 'ema'):
-                value = scores[kind].get(settings['select'])
+                value, score = selection_value(scores[kind], settings['select'])
                 if value is not None and (best is None or value >= best['value']):
-                    best = {'epoch': loop['epoch'], 'weights': kind, 'value': value, 'score': settings['select'],
+                    best = {'epoch': loop['epoch'], 'weights': kind, 'value': value, 'score': score, 'select': settings['select'],
                             'val_in': record['val_in_set'], 'val_ood': record['ood_val_set']}
                     meta = {'dataset': settings['dataset'], 'epoch': loop['epoch'], 'weights': kind, 'run': str(run)}
                     save_model_dir(run / 'best', model, meta, trainer.ema_by_name() if kind == 'ema' else None)
@@ -311,6 +312,15 @@ def main(argv):
         if stop['requested'] or (deadline is not None and time.time() > deadline):
             break
     return finish(world)
+
+
+def selection_value(aurocs, select):
+    """The AUROC the selection rule reads, and which score gave it: the largest of the comma-separated
+    scores in select (ties to the first listed); (None, None) when none was computed."""
+    found = [(aurocs[name], name) for name in select.split(',') if aurocs.get(name) is not None]
+    if not found:
+        return None, None
+    return max(found, key=lambda vn: vn[0])
 
 
 def finish(world):

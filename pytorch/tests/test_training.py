@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from conftest import ROOT
+from hvae_torch.train import selection_value
 from hvae_torch.training import element_free_bits, schedule_at
 from hvae_torch.weights_io import load_checkpoint
 
@@ -42,6 +43,14 @@ def test_element_free_bits_floor_each_element_at_lambda_over_its_channels():
     dense = torch.tensor([[0.1, 0.2, 3.0, 0.0]])  # 4 units
     # conv: max(0, 1) + max(1, 1) = 2; dense: 0.5 + 0.5 + 3 + 0.5 = 4.5
     assert float(element_free_bits([conv, dense], 2.0)) == pytest.approx(6.5)
+
+
+def test_selection_reads_the_largest_of_the_listed_scores():
+    aurocs = {'LLR>1': 0.8, 'LLR>2': 0.9, 'LLR>3': 0.95}
+    assert selection_value(aurocs, 'LLR>1') == (0.8, 'LLR>1')
+    assert selection_value(aurocs, 'LLR>1,LLR>2') == (0.9, 'LLR>2')
+    assert selection_value({'LLR>1': 0.9, 'LLR>2': 0.9}, 'LLR>2,LLR>1') == (0.9, 'LLR>2')
+    assert selection_value(aurocs, 'LLR>4') == (None, None)
 
 
 def test_a_resumed_run_equals_an_uninterrupted_one(tmp_path):

@@ -29,7 +29,7 @@ describe('export-model --best: the snapshot a run\'s own rule kept', () => {
     model.initialize(tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 2), 0.7), 'float32')) as tf.Tensor4D);
     const r = join(dir, 'run');
     await saveModelDir(join(r, 'best'), model, { dataset: 'fashionmnist', epoch: 3, weights: 'raw' });
-    await writeFile(join(r, 'best', 'selection.json'), JSON.stringify({ epoch: 3, weights: 'raw', value: 0.912345, score: 'LLR>1', val_in: 'fashionmnist/train', val_ood: 'mnist/train' }));
+    await writeFile(join(r, 'best', 'selection.json'), JSON.stringify({ epoch: 3, weights: 'raw', value: 0.912345, score: 'LLR>2', select: 'LLR>1,LLR>2', val_in: 'fashionmnist/train', val_ood: 'mnist/train' }));
     await writeFile(join(r, 'log.jsonl'), `${JSON.stringify({ ...LOG, epoch: 2, test_elbo_nats_raw: -260 })}\n${JSON.stringify(LOG)}\n`);
     await mkdir(join(r, 'checkpoint'));
     await writeFile(join(r, 'checkpoint', 'state.json'), JSON.stringify({ settings: { config: 'tiny-grey', dataset: 'fashionmnist', batch: 128, schedule: { freeBits: 0.05, freeBitsPer: 'element' }, valSplit: 'train' } }));
@@ -45,6 +45,7 @@ describe('export-model --best: the snapshot a run\'s own rule kept', () => {
     expect(card).toMatchObject({ model: 'shipped', trained_on: 'fashionmnist', input_conversion: 'fashionmnist', epochs: 3, parameters: model.numParams() });
     // The raw weights were chosen, so the raw weights' test ELBO of epoch 3 is the card's.
     expect(card.test_elbo_nats).toBe(-248.25);
+    expect(card.selection).toContain('the highest validation AUROC of the largest of LLR>1, LLR>2 (here LLR>2)');
     expect(card.selection).toContain('the raw weights after epoch 3, 0.912345');
     expect(card.training_machine).toContain('pytorch 1.13.0a0 cpu, 2 threads');
     expect(card.test_elbo_measured_on).toContain('the last 1000 fashionmnist training images, held out of training');

@@ -42,7 +42,9 @@ interface Selection {
   epoch: number;
   weights: 'ema' | 'raw';
   value: number;
+  /** The score that gave value; select, when present, is the rule's list, whose largest AUROC chooses. */
   score: string;
+  select?: string;
   val_in: string;
   val_ood: string;
 }
@@ -55,7 +57,7 @@ async function chosenSnapshot(run: string, a: ParsedArgs): Promise<{ epoch: numb
     } catch {
       throw new UsageError(`${run}/best/selection.json is missing: --best needs a run that keeps its chosen snapshot there`);
     }
-    const rule = `the run's rule, written before it trained: the snapshot (averaged or raw weights) with the highest validation AUROC of ${sel.score}, ${sel.val_in} against ${sel.val_ood}, S = 1`;
+    const rule = `the run's rule, written before it trained: the snapshot (averaged or raw weights) with the highest validation AUROC of ${sel.select !== undefined && sel.select !== sel.score ? `the largest of ${sel.select.split(',').join(', ')} (here ${sel.score})` : sel.score}, ${sel.val_in} against ${sel.val_ood}, S = 1`;
     return { epoch: sel.epoch, weights: sel.weights, dir: join(run, 'best'), selection: str(a, 'selection', `${rule}: the ${sel.weights === 'ema' ? 'averaged' : 'raw'} weights after epoch ${sel.epoch}, ${sel.value}`) };
   }
   const epoch = num(a, 'epoch');
