@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random.ts';
-import { evalFileName, type EvalFile } from '../ood/evalFile.ts';
+import { compareEvalFiles, evalFileName, validateEvalFile, type EvalFile } from '../ood/evalFile.ts';
 import { writeReport } from './report.ts';
 
 /** An eval file of n examples whose scores are seeded noise, `shift` nats more OOD on every score. */
@@ -86,5 +86,29 @@ describe('writeReport', () => {
     const table1 = report.split('\n').filter((l) => l.startsWith('| dataset') || l.startsWith('| letters'));
     expect(table1[0]).toBe('| dataset | split | n | L>0 ours | L>1 ours | L<1 ours | L>0 paper | L>1 paper | L<1 paper |');
     expect(table1[1]).toMatch(/^\| letters \| test \| 100 \| 0\.3\d\d \| /);
+  });
+});
+
+describe('writeReport beside another model', () => {
+  let dir: string;
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('adds the other model\'s AUROC on the same sets, and a dash where it has no file', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'report-beside-'));
+    const files = { main: [evalFile('fashionmnist', 'test', 200, 0, 1), evalFile('mnist', 'test', 200, 3, 3), evalFile('letters', 'test', 100, 8, 4)], other: [evalFile('fashionmnist', 'test', 200, 0, 6), evalFile('mnist', 'test', 200, 1, 7)] };
+    for (const [name, list] of Object.entries(files)) {
+      await mkdir(join(dir, name, 'eval'), { recursive: true });
+      await writeFile(join(dir, name, 'model.json'), JSON.stringify({ meta: { dataset: 'fashionmnist' } }));
+      for (const f of list) await writeFile(join(dir, name, 'eval', evalFileName(f.dataset, f.split, 1)), JSON.stringify(f));
+    }
+    await writeReport(join(dir, 'main'), undefined, join(dir, 'other'));
+    const report = await readFile(join(dir, 'main', 'eval', 'REPORT.md'), 'utf8');
+    expect(report).toContain("| score | AUROC | AUPRC | FPR80 | other AUROC | paper's HVAE AUROC |");
+    const expected = compareEvalFiles(validateEvalFile(files.other[0], 'a'), validateEvalFile(files.other[1], 'b'));
+    const mnist = section(report, /^fashionmnist test vs OOD: mnist/);
+    expect(mnist.get('LLR>1')![3]).toBe(expected['LLR>1']!.auroc.toFixed(3));
+    expect(mnist.get('LLR>1')![3]).not.toBe(mnist.get('LLR>1')![0]);
+    expect(mnist.get('LLR>1')![4]).toBe('0.964');
+    expect(section(report, /^fashionmnist test vs OOD: letters/).get('L>0')![3]).toBe('–');
   });
 });

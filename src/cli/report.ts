@@ -17,13 +17,23 @@ const D = 28 * 28;
 const f3 = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(3));
 const signed = (v: number): string => (v >= 0 ? '+' : '') + v.toFixed(3);
 
-/** `inSet` is the in-distribution dataset, by default the one the model was trained on. */
-export async function writeReport(modelDir: string, inSet?: string): Promise<void> {
-  const dir = join(modelDir, 'eval');
+async function readEvalFiles(dir: string): Promise<EvalFile[]> {
   const files: EvalFile[] = [];
   for (const name of (await readdir(dir)).filter((f) => f.endsWith('.json')).sort()) {
     files.push(validateEvalFile(JSON.parse(await readFile(join(dir, name), 'utf8')), name));
   }
+  return files;
+}
+
+/**
+ * `inSet` is the in-distribution dataset, by default the one the model was trained on. `besideDir`,
+ * another model trained on the same data (a BIVA's report beside the HVAE's), adds a column with
+ * that model's AUROC of each score on the same pair of sets at the same S, from its own eval files.
+ */
+export async function writeReport(modelDir: string, inSet?: string, besideDir?: string): Promise<void> {
+  const dir = join(modelDir, 'eval');
+  const files = await readEvalFiles(dir);
+  const beside = besideDir === undefined ? null : { name: basename(besideDir), files: await readEvalFiles(join(besideDir, 'eval')) };
   const card = existsSync(join(modelDir, 'card.json'))
     ? (JSON.parse(await readFile(join(modelDir, 'card.json'), 'utf8')) as Record<string, unknown>)
     : null;
@@ -55,12 +65,16 @@ export async function writeReport(modelDir: string, inSet?: string): Promise<voi
       const anyN = Object.values(m)[0]?.n ?? 0;
       lines.push(`### ${inSet} test vs ${label}, ${anyN} + ${anyN} examples`, '');
       lines.push(`Scores computed by ${[...new Set([ref, other].map(engineOf))].join(' and ')}.`, '');
-      lines.push('| score | AUROC | AUPRC | FPR80 | paper AUROC | paper AUPRC | paper FPR80 | AUROC difference | paper source |', '|---|---|---|---|---|---|---|---|---|');
+      const pair = beside && comparedFiles(beside.files, inSet, S).find((c) => c.otherFile.dataset === other.dataset && c.otherFile.split === other.split);
+      const besideM = pair ? compareEvalFiles(pair.inFile, pair.otherFile) : {};
+      const besideHead = beside ? ` ${beside.name} AUROC |` : '';
+      lines.push(`| score | AUROC | AUPRC | FPR80 |${besideHead} paper's HVAE AUROC | paper AUPRC | paper FPR80 | AUROC difference from the paper | paper source |`, `|---|---|---|---|${beside ? '---|' : ''}---|---|---|---|---|`);
       for (const name of sortScoreNames(Object.keys(m))) {
         const r = m[name]!;
         const p = paperMetricFor(inSet, other.dataset, name, S);
+        const besideCell = beside ? ` ${f3(besideM[name]?.auroc)} |` : '';
         lines.push(
-          `| ${name} | ${f3(r.auroc)} | ${f3(r.auprc)} | ${f3(r.fpr80)} | ${f3(p?.auroc)} | ${f3(p?.auprc)} | ${f3(p?.fpr80)} | ${p ? signed(r.auroc - p.auroc) : '–'} | ${p?.source ?? '–'} |`,
+          `| ${name} | ${f3(r.auroc)} | ${f3(r.auprc)} | ${f3(r.fpr80)} |${besideCell} ${f3(p?.auroc)} | ${f3(p?.auprc)} | ${f3(p?.fpr80)} | ${p ? signed(r.auroc - p.auroc) : '–'} | ${p?.source ?? '–'} |`,
         );
       }
       lines.push('');
