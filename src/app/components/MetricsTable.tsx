@@ -1,6 +1,6 @@
 /**
  * AUROC, AUPRC and FPR80 of every score for one comparison, with the paper's numbers and our
- * difference beside them (the paper's Table 2 and Tables 7-8).
+ * difference beside them (the paper's Table 2 and Tables 7-8; its grey-scale figures are all its HVAE's).
  */
 import { paperMetricFor } from '../../ood/paperResults.ts';
 import type { Comparison } from '../evalData.ts';
@@ -48,7 +48,7 @@ export function MetricsTable({ comparison, inDataset, scoreNames }: MetricsTable
               ours
             </th>,
             <th scope="col" key={`${m}-paper`}>
-              paper
+              paper's HVAE
             </th>,
             <th scope="col" key={`${m}-diff`}>
               difference
