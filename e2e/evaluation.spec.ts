@@ -103,6 +103,7 @@ function reportAurocs(model: string, heading: RegExp): [string, string][] {
 for (const [model, trainedOn] of [
   ['hvae-fashionmnist', 'fashionmnist'],
   ['hvae-mnist', 'mnist'],
+  ['biva-fashionmnist', 'fashionmnist'],
 ] as const) {
   test(`${model}: every registered dataset is an OOD comparison with every score of REPORT.md`, async ({ page }) => {
     const errors = await openEvaluation(page, model);
