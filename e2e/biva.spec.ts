@@ -74,3 +74,25 @@ test('a BIVA trained in the Train page scores a drawing on wasm and on WebGPU, a
   }
   expect(errors).toEqual([]);
 });
+
+test('the shipped BIVA, picked in the model picker, scores an upload as the CLI does, with a reconstruction per k', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const png = galleryPng(mkdtempSync(join(tmpdir(), 'biva-shipped-')));
+  const cli = JSON.parse(execFileSync('npx', ['tsx', 'src/cli/score.ts', '--deterministic', '--model', 'models/biva-fashionmnist', png], { encoding: 'utf8' }).trim()) as {
+    scores: Record<string, { nats: number }>;
+  };
+  await page.goto('/#backend=wasm&det=1');
+  await expect(page.getByTestId('backend')).toContainText('Backend: wasm', { timeout: 90_000 });
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('biva-fashionmnist');
+  await page.locator('input[type=file]').setInputFiles(png);
+  await expect(page.getByText(/What the model sees: mnist-0\.png/)).toBeVisible({ timeout: 120_000 });
+  const largestDifference = async () => {
+    const shown = await shownScores(page);
+    return Math.max(...Object.entries(cli.scores).map(([name, { nats }]) => Math.abs((shown[name] ?? Infinity) - nats)));
+  };
+  await expect.poll(largestDifference, { message: 'page against CLI', timeout: 120_000 }).toBeLessThan(1e-3);
+  // Three stages: reconstructions for k = 0 to 3.
+  await expect(page.getByRole('region', { name: 'Reconstructions of this image across k' })).toContainText('k = 3');
+  expect(errors).toEqual([]);
+});
