@@ -11,6 +11,7 @@ import argparse
 import json
 import math
 import os
+import re
 import signal
 import sys
 import time
@@ -70,6 +71,9 @@ def parse(argv):
 def settings_from(a):
     if not a.config or not a.dataset:
         raise SystemExit('--config and --dataset are required for a new run')
+    if not all(re.fullmatch(r'(LLR|L)>\d+', name) for name in a.select.split(',')):
+        raise SystemExit(f'--select {a.select!r}: expected scores such as LLR>1 or LLR>1,LLR>2 '
+                         "(quote them, --select 'LLR>1': unquoted, the shell reads > as a redirection)")
     return {
         'config': a.config, 'dataset': a.dataset, 'epochs': a.epochs, 'batch': a.batch, 'lr': a.lr, 'seed': a.seed,
         'ema': a.ema, 'clip': a.clip, 'adamEpsilon': a.adam_epsilon,

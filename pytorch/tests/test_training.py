@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from conftest import ROOT
-from hvae_torch.train import selection_value
+from hvae_torch.train import parse, selection_value, settings_from
 from hvae_torch.training import element_free_bits, schedule_at
 from hvae_torch.weights_io import load_checkpoint
 
@@ -51,6 +51,13 @@ def test_selection_reads_the_largest_of_the_listed_scores():
     assert selection_value(aurocs, 'LLR>1,LLR>2') == (0.9, 'LLR>2')
     assert selection_value({'LLR>1': 0.9, 'LLR>2': 0.9}, 'LLR>2,LLR>1') == (0.9, 'LLR>2')
     assert selection_value(aurocs, 'LLR>4') == (None, None)
+
+
+def test_a_select_the_shell_cut_at_its_redirection_is_refused(tmp_path):
+    # `--select LLR>1,LLR>2` unquoted reaches the engine as `--select LLR`.
+    with pytest.raises(SystemExit, match='quote them'):
+        settings_from(parse([*TINY, '--epochs', '1', '--select', 'LLR', '--run', str(tmp_path / 'r')]))
+    assert settings_from(parse([*TINY, '--epochs', '1', '--select', 'LLR>1,LLR>2']))['select'] == 'LLR>1,LLR>2'
 
 
 def test_a_resumed_run_equals_an_uninterrupted_one(tmp_path):
