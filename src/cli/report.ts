@@ -54,6 +54,7 @@ export async function writeReport(modelDir: string, inSet?: string, besideDir?: 
     if (!ref) continue;
     lines.push(`## S = ${S} importance sample${S > 1 ? 's' : ''}`, '');
     const compared = comparedFiles(files, inSet, S);
+    const besideCompared = beside ? comparedFiles(beside.files, inSet, S) : [];
     // The per-example choice of k takes its reference from the train split, so no test image sets it.
     const train = compared.find((c) => c.kind === 'train')?.otherFile;
     if (compared.some((c) => PER_EXAMPLE_K in c.otherFile.scores)) {
@@ -65,7 +66,7 @@ export async function writeReport(modelDir: string, inSet?: string, besideDir?: 
       const anyN = Object.values(m)[0]?.n ?? 0;
       lines.push(`### ${inSet} test vs ${label}, ${anyN} + ${anyN} examples`, '');
       lines.push(`Scores computed by ${[...new Set([ref, other].map(engineOf))].join(' and ')}.`, '');
-      const pair = beside && comparedFiles(beside.files, inSet, S).find((c) => c.otherFile.dataset === other.dataset && c.otherFile.split === other.split);
+      const pair = besideCompared.find((c) => c.otherFile.dataset === other.dataset && c.otherFile.split === other.split);
       const besideM = pair ? compareEvalFiles(pair.inFile, pair.otherFile) : {};
       const besideHead = beside ? ` ${beside.name} AUROC |` : '';
       lines.push(`| score | AUROC | AUPRC | FPR80 |${besideHead} paper's HVAE AUROC | paper AUPRC | paper FPR80 | AUROC difference from the paper | paper source |`, `|---|---|---|---|${beside ? '---|' : ''}---|---|---|---|---|`);
