@@ -14,6 +14,9 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     headless: true,
+    // The offline cache's install fetches the whole build (models, data, gallery: tens of MB) in every
+    // fresh context; its own test (lecture.spec.ts) allows it, the others do not need it.
+    serviceWorkers: 'block',
     launchOptions: { executablePath: CHROMIUM, args: BASE_FLAGS },
   },
   projects: [

@@ -126,31 +126,35 @@ test('printing gives one page per slide', async ({ page }) => {
   await expect(page.getByRole('navigation', { name: 'Lecture controls' })).toBeHidden();
 });
 
-test('with the network blocked, a reload still loads the app and the model and scores a drawing', async ({ page, context }) => {
-  const errors = watchErrors(page);
-  await openLecture(page, '#page=lecture&slide=7');
-  // The worker takes control only after installing, i.e. after every file of the build is cached.
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-  });
-  const cached = await page.evaluate(async () => {
-    const keys = await caches.keys();
-    return (await caches.open(keys[0]!)).keys().then((r) => r.map((q) => new URL(q.url).pathname));
-  });
-  expect(cached).toEqual(expect.arrayContaining(['/models/index.json', '/models/hvae-fashionmnist/weights.bin', '/gallery/index.json', '/data/mnist-test-images.idx.gz']));
+test.describe('the offline cache', () => {
+  test.use({ serviceWorkers: 'allow' });
 
-  await context.setOffline(true);
-  await page.reload();
-  await expect(page.getByTestId('lecture-status')).toContainText(/ on (webgpu|webgl|wasm|cpu)/, { timeout: 90_000 });
-  await expect(slide(page, SLIDE_COUNT)).toBeVisible();
-  await drawOne(page);
-  await expect(page.getByTestId('lecture-verdict')).toContainText(/(Out of|In) distribution/, { timeout: 60_000 });
-  // The evaluation files and the gallery came from the cache too.
-  await page.keyboard.press('Home');
-  await expect(page.getByTestId('paradox-auroc')).toBeVisible();
-  expect(errors).toEqual([]);
-  await context.setOffline(false);
+  test('with the network blocked, a reload still loads the app and the model and scores a drawing', async ({ page, context }) => {
+    const errors = watchErrors(page);
+    await openLecture(page, '#page=lecture&slide=7');
+    // The worker takes control only after installing, i.e. after every file of the build is cached.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    });
+    const cached = await page.evaluate(async () => {
+      const keys = await caches.keys();
+      return (await caches.open(keys[0]!)).keys().then((r) => r.map((q) => new URL(q.url).pathname));
+    });
+    expect(cached).toEqual(expect.arrayContaining(['/models/index.json', '/models/hvae-fashionmnist/weights.bin', '/gallery/index.json', '/data/mnist-test-images.idx.gz']));
+
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.getByTestId('lecture-status')).toContainText(/ on (webgpu|webgl|wasm|cpu)/, { timeout: 90_000 });
+    await expect(slide(page, SLIDE_COUNT)).toBeVisible();
+    await drawOne(page);
+    await expect(page.getByTestId('lecture-verdict')).toContainText(/(Out of|In) distribution/, { timeout: 60_000 });
+    // The evaluation files and the gallery came from the cache too.
+    await page.keyboard.press('Home');
+    await expect(page.getByTestId('paradox-auroc')).toBeVisible();
+    expect(errors).toEqual([]);
+    await context.setOffline(false);
+  });
 });
 
 /** The values of one panel of Figure 2, per set of test images, read from its accessible summary. */
@@ -201,9 +205,6 @@ test('Figure 2 shows every layer of the two shipped models from the committed fi
 });
 
 test.describe('with a second model trained on other data', () => {
-  // Requests must reach the routes below, not a service worker's cache.
-  test.use({ serviceWorkers: 'block' });
-
   test('Figure 2 of a model against its own copy gives 1 in every layer and both measures', async ({ page }) => {
     const errors = watchErrors(page);
     // The FashionMNIST model listed a second time as if trained on MNIST, in place of the shipped MNIST model:

@@ -8,7 +8,10 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / 'pytorch'))
+from hvae_torch.runtime import keep_freed_memory  # noqa: E402 (after the path it is found on)
+
 torch.set_flush_denormal(True)
+keep_freed_memory()
 
 
 @pytest.fixture(scope='session')
