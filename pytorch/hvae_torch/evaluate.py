@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from . import data
+from . import bounds
 from .bounds import score_images
 from .progress import Progress
 from .runtime import autocast_factory, engine_name, pick_device, setup_threads
@@ -34,7 +35,7 @@ def parse(argv):
     p.add_argument('--k', help='the L>k to compute, comma-separated, including 0 (default: all)')
     p.add_argument('--l', default='', help='also L<l for these l (Appendix E), which give LLR>k<l = L<l - L>k for every k computed')
     p.add_argument('--eval-dir', help='where to write the files (default <model>/eval)')
-    p.add_argument('--batch', type=int, default=0, help='images per pass (default: 500 at S = 1, fewer at larger S)')
+    p.add_argument('--batch', type=int, default=0, help='images per pass (default: 250 at S = 1, fewer at larger S)')
     p.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'])
     p.add_argument('--threads', type=int, default=0)
     p.add_argument('--bf16', action='store_true')
@@ -60,7 +61,7 @@ def score_split(model, name, folder, dataset, split, n, samples, ks, ls, device,
     x = data.binarize(images[indices], data.binarization_seed(dataset, split))
     partial_path = out.with_name(out.name + '.partial')
     partial = json.loads(partial_path.read_text()) if partial_path.exists() else {'done': 0, 'scores': {}}
-    chunk = batch or max(10, 500 // max(1, samples // 10))
+    chunk = batch or max(10, bounds.MAX_ROWS // max(1, samples // 10))
     progress = Progress(f'{dataset}/{split} S={samples}', len(indices), 'img', partial['done'])
     while partial['done'] < len(indices):
         start = partial['done']
