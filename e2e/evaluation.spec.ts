@@ -104,6 +104,7 @@ for (const [model, trainedOn] of [
   ['hvae-fashionmnist', 'fashionmnist'],
   ['hvae-mnist', 'mnist'],
   ['biva-fashionmnist', 'fashionmnist'],
+  ['biva-mnist', 'mnist'],
 ] as const) {
   test(`${model}: every registered dataset is an OOD comparison with every score of REPORT.md`, async ({ page }) => {
     const errors = await openEvaluation(page, model);
