@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 # Rows (images x samples) per pass. On the CPU, passes of 2,000 rows ran 6 times slower than passes
-# of 250-500 (S = 100, 20 images, biva-fashionmnist, 2 threads: 26.9 s against 4.3 s, 21 s of it in
+# of 100-500 (S = 100, 20 images, biva-fashionmnist, 2 threads: 26.9 s against 4.3 s, 21 s of it in
 # the kernel): their activations are too large for the allocator to keep.
 MAX_ROWS = 250
 

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import data
-from . import bounds
+from . import bounds, data
 from .bounds import score_images
 from .progress import Progress
 from .runtime import autocast_factory, engine_name, pick_device, setup_threads
