@@ -85,7 +85,13 @@ test.describe('phone, 390x844 touch', () => {
 
     const model = page.getByRole('combobox', { name: 'Model', exact: true });
     await expect(model).toBeHidden();
-    await page.getByRole('button', { name: 'Settings' }).tap();
-    await expect(model).toBeVisible();
+    const settings = page.getByRole('button', { name: 'Settings' });
+    await expect(settings).toHaveAttribute('aria-expanded', 'false');
+    // A tap that lands while the scores re-render can be lost; tap again only while the drawer is still closed.
+    await expect(async () => {
+      if ((await settings.getAttribute('aria-expanded')) === 'false') await settings.tap();
+      await expect(model).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 15_000 });
+    await expect(settings).toHaveAttribute('aria-expanded', 'true');
   });
 });
