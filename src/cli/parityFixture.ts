@@ -8,9 +8,8 @@
  * k = 0 and one at k = 1 with sampled lower latents (log p(x|z), each KL term, log w); the training
  * loss with free bits and its gradient for every parameter tensor; and draws of the seeded data
  * streams (binarisation, epoch order, evaluation samples). The passes run on wasm, the
- * page's and the CLI's backend; the gradients on tfjs's cpu backend, its reference kernels: on wasm,
- * a pass with sampled latents through small-grey-ref gives gradients up to a few per cent away from
- * them (and from finite differences), while every block alone agrees (docs/experiments.md).
+ * page's and the CLI's backend; the gradients on tfjs's cpu backend, its reference kernels (wasm's
+ * equal them: src/hvae/training.test.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
