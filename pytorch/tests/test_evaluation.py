@@ -3,10 +3,11 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from conftest import ROOT
 from hvae_torch import data
-from hvae_torch.bounds import score_images
+from hvae_torch.bounds import score_all, score_images
 from hvae_torch.evaluate import main as evaluate_main, split_indices
 from hvae_torch.metrics import auroc
 from hvae_torch.weights_io import load_model
@@ -54,3 +55,22 @@ def test_eval_with_l_writes_each_bound_below_l_and_no_generalised_ratio(tmp_path
     assert list(s) == ['L>0', 'L>1', 'L<1', 'L<3']
     # With z3 (and z2 for l = 1) from the prior the bound gives up the posterior's fit: every image scores lower.
     assert np.all(np.array(s['L<1']) < np.array(s['L>0']))
+
+
+def test_a_pass_that_draws_no_noise_runs_once_and_gives_every_sample_its_value():
+    # k = L with the lower latents at their means samples nothing; the other passes sample per replica.
+    model, _ = load_model(ROOT / 'models' / 'biva-fashionmnist')
+    model.eval()
+    L = model.num_stages
+    x = data.binarize(data.load_images('fashionmnist', 'test')[:3], data.binarization_seed('fashionmnist', 'test'))
+    x = torch.from_numpy(np.ascontiguousarray(x)).reshape(-1, 28, 28, 1).permute(0, 3, 1, 2)
+    runs = []
+    run = model.run
+    model.run = lambda x, k, *a, **kw: runs.append((k, kw['replicas'])) or run(x, k, *a, **kw)
+    many = score_all(model, x, samples=30, seed=4, max_rows=6)
+    model.run = run
+    assert [r for k, r in runs if k == L] == [2]
+    assert sum(r for k, r in runs if k == 1) == 30
+    one = score_all(model, x, samples=1, ks=[0, L], seed=9)
+    np.testing.assert_allclose(many['bounds'][L], one['bounds'][L], rtol=1e-6)
+    assert not np.allclose(many['bounds'][1], score_all(model, x, samples=1, ks=[0, 1], seed=9)['bounds'][1], rtol=1e-6)

@@ -185,6 +185,26 @@ describe('scoreAll', () => {
       }
   });
 
+  it('runs a pass that draws no noise (k = L, lower latents at their means) once, and gives every sample its value', async () => {
+    const asked: number[][] = [];
+    const runPasses = model.runPasses.bind(model);
+    model.runPasses = (xs, passes, opts) => {
+      asked.push(passes.map((p) => p.k));
+      return runPasses(xs, passes, opts);
+    };
+    const many = await scoreAll(model, x, { samples: 30, lowerLatents: 'mode', seed: 4, maxRows: 12 }).finally(() => {
+      model.runPasses = runPasses;
+    });
+    // Two replicas of the 6 images per chunk, one pass per call: 15 chunks of k = 0..2, one of k = 3.
+    expect(asked.flat().filter((k) => k === 3)).toHaveLength(1);
+    expect(asked.flat().filter((k) => k === 1)).toHaveLength(15);
+    const one = await scoreAll(model, x, { samples: 1, lowerLatents: 'mode', seed: 9 });
+    for (let n = 0; n < 6; n++) {
+      expect(many.bounds[3]![n]!).toBeCloseTo(one.bounds[3]![n]!, 3);
+      expect(Math.abs(many.bounds[1]![n]! - one.bounds[1]![n]!)).toBeGreaterThan(1e-3);
+    }
+  });
+
   it('computes only the asked k: those equal the full computation, the others are NaN', async () => {
     const all = await scoreAll(model, x, { samples: 4, lowerLatents: 'mode', seed: 5 });
     const some = await scoreAll(model, x, { samples: 4, lowerLatents: 'mode', seed: 5, ks: [0, 2] });

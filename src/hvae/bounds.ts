@@ -111,7 +111,7 @@ export async function scoreAll(model: HierarchicalVae, x: tf.Tensor4D, opts: Sco
   // One pass per L>k, then one per L<l, each with its own noise stream seeded from the run's seed:
   // k = 0 replays exactly the ELBO pass.
   const noiseOf = (i: number) => new NoiseSource(opts.seed === null ? null : opts.seed + 7919 * i);
-  const passes = [
+  let passes = [
     ...[...ks].sort((a, b) => a - b).map((k) => ({ k, l: L + 1, target: logw[k]!, noise: noiseOf(k) })),
     ...ls.map((l) => ({ k: 0, l, target: logwBelow.get(l)!, noise: noiseOf(L + l) })),
   ];
@@ -155,6 +155,12 @@ export async function scoreAll(model: HierarchicalVae, x: tf.Tensor4D, opts: Sco
       }
       if (recon && s0 === 0 && l > L) recon.push(Float32Array.from(data[1 + kept]!));
     });
+    // A pass that drew no noise (k = L with the lower latents at their means) is the same for every
+    // sample: its first sample fills the rest, and it runs no more.
+    const drewNothing = (p: (typeof passes)[number]) => p.noise.calls === 0 && !(p.k === 0 && p.l > L);
+    for (const { target } of passes.filter(drewNothing))
+      for (let s = s0 + reps; s < S; s++) target.copyWithin(s * N, s0 * N, s0 * N + N);
+    passes = passes.filter((p) => !drewNothing(p));
   }
 
   const bounds = logw.map((v) => logMeanExpRows(v, S, N));
