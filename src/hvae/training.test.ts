@@ -128,17 +128,14 @@ describe('training', () => {
       model.initialize(x, 1);
       const wasm = shardGradients(model, x, 0.7, 2, 'element', 11);
       await tf.setBackend('cpu');
-      const cpu = (() => {
-        try {
-          const xc = tf.tensor4d(x.dataSync(), x.shape);
-          const g = shardGradients(model, xc, 0.7, 2, 'element', 11);
-          xc.dispose();
-          return g;
-        } finally {
-          void tf.setBackend('wasm');
-        }
-      })();
-      await tf.setBackend('wasm');
+      let cpu: ReturnType<typeof shardGradients>;
+      try {
+        const xc = tf.tensor4d(x.dataSync(), x.shape);
+        cpu = shardGradients(model, xc, 0.7, 2, 'element', 11);
+        xc.dispose();
+      } finally {
+        await tf.setBackend('wasm');
+      }
       expect(wasm.loss).toBeCloseTo(cpu.loss, 2);
       const total = Math.hypot(...cpu.grads);
       let offset = 0;
