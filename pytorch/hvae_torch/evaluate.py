@@ -79,7 +79,8 @@ def score_split(model, name, folder, dataset, split, n, samples, ks, ls, device,
          'indices': [int(i) for i in indices], 'scores': partial['scores'], 'engine': engine}
     write_atomic(out, json.dumps(f))
     partial_path.unlink(missing_ok=True)
-    print(f'{out.name}: {len(indices)} images in {seconds:.0f} s', file=sys.stderr)
+    resumed = f' ({len(indices) - progress.start} scored by this run)' if progress.start else ''
+    print(f'{out.name}: {len(indices)} images{resumed}, {seconds:.0f} s', file=sys.stderr)
 
 
 def main(argv):
