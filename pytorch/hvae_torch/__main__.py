@@ -1,7 +1,7 @@
-"""python -m hvae_torch <train|eval|bench> ...: the PyTorch engine's commands."""
+"""python -m hvae_torch <train|eval|regret|bench> ...: the PyTorch engine's commands."""
 import sys
 
-COMMANDS = {'train': 'train', 'eval': 'evaluate', 'bench': 'bench'}
+COMMANDS = {'train': 'train', 'eval': 'evaluate', 'regret': 'regret', 'bench': 'bench'}
 
 
 def main():

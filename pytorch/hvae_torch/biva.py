@@ -2,6 +2,8 @@
 below the top a bottom-up and a top-down latent, the top one latent; BU, TD and generative paths with
 every skip taken through a convolution; L>k counts stages. Parameters are created in the TypeScript
 order, with its names, and the noise is drawn in its order."""
+import re
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -100,6 +102,11 @@ class Biva(nn.Module):
     def named_weights(self):
         """The parameters by their names in the app's weights format, in the TypeScript model's order."""
         return self.store.params
+
+    def is_inference_parameter(self, name):
+        """Both inference paths and their merges: all but the generative path and the output layer
+        (isInferenceParameter in TypeScript)."""
+        return re.search(r'/p(_bu|_td)?/', name) is None and re.match(r'^output(/|$)', name) is None
 
     def num_params(self):
         return sum(p.numel() for p in self.store.params.values())

@@ -1,6 +1,8 @@
 """The bottom-up hierarchical VAE of src/hvae/model.ts, built from the same configuration data.
 One pass, `run`, is behind every score: below z_{k+1} the encoder is deterministic (means of q)
 and z_1..z_k come from the conditional prior (its mean, or a sample)."""
+import re
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -77,6 +79,10 @@ class Hvae(nn.Module):
     def named_weights(self):
         """The parameters by their names in the app's weights format, in the TypeScript model's order."""
         return self.store.params
+
+    def is_inference_parameter(self, name):
+        """The encoder, q's path (isInferenceParameter in TypeScript): what likelihood regret refits."""
+        return re.match(r'^stage\d+/q/', name) is not None
 
     def num_params(self):
         return sum(p.numel() for p in self.store.params.values())

@@ -4,7 +4,8 @@
  * What the PyTorch engine's parity tests compare with (pytorch/tests/test_parity.py): for each
  * configuration, a model (the shipped weights where a shipped model has that configuration, else a
  * seeded, data-initialised one) in the app's weights format, a batch of binarised test images, and
- * this library's results on them: deterministic L>k for every k; with recorded noise, one pass at
+ * this library's results on them: the names of the inference parameters (what likelihood regret
+ * refits); deterministic L>k for every k; with recorded noise, one pass at
  * k = 0 and one at k = 1 with sampled lower latents (log p(x|z), each KL term, log w); the training
  * loss with free bits and its gradient for every parameter tensor; and draws of the seeded data
  * streams (binarisation, epoch order, evaluation samples). The passes run on wasm, the
@@ -112,7 +113,8 @@ async function main(): Promise<void> {
     await saveModelDir(dir, model, { fixture: true });
     const { specs, data } = await encodeTensors(named);
     await writeFile(join(dir, 'values.bin'), new Uint8Array(data));
-    index[name] = { specs, losses, beta: BETA, freeBits: FREE_BITS, draws, n, gradN: GRAD_N, gradients: GRADIENT_CONFIGS.includes(name) };
+    const inference = [...model.store.vars.keys()].filter((v) => model.isInferenceParameter(v));
+    index[name] = { specs, losses, beta: BETA, freeBits: FREE_BITS, draws, n, gradN: GRAD_N, gradients: GRADIENT_CONFIGS.includes(name), inference };
     tf.dispose(named.map(([, t]) => t));
     model.dispose();
   }

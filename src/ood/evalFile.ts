@@ -32,6 +32,8 @@ export interface RegretSettings {
   learning_rate: number;
   /** Importance samples of the bounds before and after the refit. */
   samples: number;
+  /** What computed the regret when another engine added it to the file (`python -m hvae_torch regret`); else the file's engine. */
+  engine?: string;
 }
 
 /** The engine of a file; files that name none were written by `npm run eval` on tfjs's wasm backend. */
