@@ -32,7 +32,7 @@ import { num, parseArgs, runMain, str } from './args.ts';
 import { loadModelDir, saveModelDir } from './modelFiles.ts';
 
 /** Shipped models whose (trained) weights the fixture uses for their configuration. */
-const SHIPPED: Record<string, string> = { 'small-grey-ref': 'models/hvae-fashionmnist', 'small-grey': 'models/hvae-mnist' };
+const SHIPPED: Record<string, string> = { 'small-grey-ref': 'models/hvae-fashionmnist' };
 const BETA = 0.7;
 const FREE_BITS = 2;
 const NOISE_SEED = 11;
