@@ -66,6 +66,20 @@ def pixel_shuffle(y, s, c):
     return r.reshape(bsz, c, h * s, w * s)
 
 
+def tied_taps(k, s):
+    """A k-tap transposed convolution with stride s (out[s*q + t - before] += in[q] * w[t], cropped
+    to s*H) read as a sub-pixel convolution: output phase a at position m sums in[m + d] * w[t] over
+    t = a + before - s*d. Returns taps [s, n] (the tap of phase a at window offset u, or k for
+    none) and the padding (before, after) that keeps the map's size, over the n offsets d read."""
+    before = max(k - s, 0) // 2
+    reads = {(a, (a + before - t) // s): t for a in range(s) for t in range(k) if (a + before - t) % s == 0}
+    d0, d1 = min(d for _, d in reads), max(d for _, d in reads)
+    taps = torch.full((s, d1 - d0 + 1), k, dtype=torch.long)
+    for (a, d), t in reads.items():
+        taps[a, d - d0] = t
+    return taps, (-d0, d1)
+
+
 class WnConv(nn.Module):
     """A weight-normalised 'same' convolution; up-sampling is sub-pixel (free s*s*C kernel, then a
     shuffle) or transposed (one k x k kernel, TensorFlow's cropping), as WnConv in TypeScript."""
@@ -80,14 +94,22 @@ class WnConv(nn.Module):
         self.v = store.create(self, 'v', f'{name}/v', [kernel, kernel, in_ch, units], 'normal')
         self.g = store.create(self, 'g', f'{name}/g', [units], 'ones')
         self.b = store.create(self, 'b', f'{name}/b', [units], 'zeros')
+        if self.tied:
+            self.taps, self.offsets = tied_taps(kernel, stride)
 
     def _conv(self, x, w):
         """x [B, C, H, W] with the normalised kernel in the app's layout."""
         if self.tied:
-            # out[s*q + t - before] += in[q] * w[t], cropped to s*H (TypeScript's tiedTaps).
-            before = max(self.kernel - self.stride, 0) // 2
-            y = F.conv_transpose2d(x, w.permute(2, 3, 0, 1), stride=self.stride, padding=before)
-            return y[:, :, :x.shape[2] * self.stride, :x.shape[3] * self.stride]
+            # The transposed convolution as a sub-pixel one (as in TypeScript): PyTorch 1.13's CPU
+            # conv_transpose2d has no oneDNN kernel and took 77% of an S = 250 evaluation.
+            w = F.pad(w, (0, 0, 0, 0, 0, 1, 0, 1))  # tap k is zero: phases an offset does not reach
+            t = self.taps.to(w.device)
+            n, s, cin = t.shape[1], self.stride, w.shape[2]
+            phased = w[t[:, :, None, None], t[None, None, :, :]]  # [a, u, b, v, C_in, C_out]
+            kernel = phased.permute(1, 3, 4, 0, 2, 5).reshape(n, n, cin, s * s * self.out_ch)
+            lo, hi = self.offsets
+            y = F.conv2d(F.pad(x, (lo, hi, lo, hi)), kernel.permute(3, 2, 0, 1))
+            return pixel_shuffle(y, s, self.out_ch)
         stride = 1 if self.up else self.stride
         ph = same_pads(x.shape[2], self.kernel, stride)
         pw = same_pads(x.shape[3], self.kernel, stride)
