@@ -3,7 +3,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from hvae_torch.layers import ParamStore, WnConv
+from hvae_torch.layers import ParamStore, WnConv, normalised_weight
 
 
 @pytest.mark.parametrize('kernel,stride', [(2, 2), (3, 2), (4, 2), (5, 2), (3, 3), (4, 3), (5, 3)])
@@ -13,8 +13,7 @@ def test_tied_up_sampling_is_the_transposed_convolution_cropped_as_tensorflow_do
     with torch.no_grad():
         conv.v.normal_(generator=torch.Generator().manual_seed(kernel * 10 + stride))
     x = torch.randn(2, 5, 7, 6, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
-    w = conv.v  # g = 1 and b = 0: the normalised kernel is v / |v| per output unit
-    w = w / torch.sqrt((w * w).sum(dim=(0, 1, 2), keepdim=True) + 1e-12)
+    w = normalised_weight(conv.v, None)  # g = 1 and b = 0
     before = max(kernel - stride, 0) // 2
     want = F.conv_transpose2d(x, w.permute(2, 3, 0, 1), stride=stride, padding=before)[:, :, :7 * stride, :6 * stride]
     got = conv(x)
