@@ -8,6 +8,7 @@ test.describe('forced to each backend, the page says so, agrees with the CLI on 
   const file = galleryPng();
   const cli = JSON.parse(execFileSync('npx', ['tsx', 'src/cli/score.ts', '--deterministic', '--model', MODEL, file], { encoding: 'utf8' }).trim()) as {
     scores: Record<string, { nats: number }>;
+    baselines: Record<string, { nats: number }>;
   };
 
   for (const backend of ['wasm', 'webgl', 'cpu', 'webgpu'] as const) {
@@ -23,6 +24,9 @@ test.describe('forced to each backend, the page says so, agrees with the CLI on 
         const nats = Number(await page.locator(`[data-testid=scores] [data-score="${name}"]`).getAttribute('data-nats'));
         expect(Math.abs(nats - cli.scores[name]!.nats), `${name} on ${backend}`).toBeLessThan(1e-3);
       }
+      // Input complexity beside them: L>0 less the PNG length of the same binarised image.
+      const ic = Number(await page.locator('[data-testid=baselines] [data-score="IC(png)"]').getAttribute('data-nats'));
+      expect(Math.abs(ic - cli.baselines['IC(png)']!.nats), `IC(png) on ${backend}`).toBeLessThan(1e-3);
       // Sampled latents (the default) on the same backend: a finite ELBO that differs from the means'.
       const elbo = page.locator('[data-testid=scores] [data-score="L>0"]');
       await page.evaluate((b) => (location.hash = `#backend=${b}`), backend);

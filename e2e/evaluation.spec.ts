@@ -78,6 +78,8 @@ test('live recompute scores a sample in the page and redraws the figures from it
   await expect(page.getByTestId('live-status')).toContainText('Scored 200 images', { timeout: 120_000 });
   await expect(page.getByTestId('source')).toContainText('live: 100 images per test set');
   await expect(page.getByTestId('metrics-mnist test')).toContainText('100 + 100 examples');
+  // Input complexity comes with every live sample: one PNG per image beyond L>0.
+  await expect(page.getByTestId('metrics-mnist test')).toContainText('IC(png)');
   await expect(page.getByTestId('roc')).toContainText('LLR>1 (AUROC');
   // Cancelling a second run keeps the live figures.
   await page.getByRole('button', { name: 'Score 200 images now' }).click();

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { PNG } from 'pngjs';
+import { galleryPng } from './galleryPng.ts';
 
 function digitPng(): Buffer {
   // A white vertical bar on black: a plausible "1".
@@ -77,5 +79,27 @@ test('the Appendix E bounds L<l, asked for in the link, are shown for every l be
   await expect(toggle).toBeVisible();
   await toggle.uncheck();
   await expect(below).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('likelihood regret, asked for, refits the encoder with a progress line and equals the CLI on the same image', async ({ page }) => {
+  test.setTimeout(300_000);
+  const file = galleryPng();
+  const cli = JSON.parse(execFileSync('npx', ['tsx', 'src/cli/score.ts', '--regret', '--model', 'models/hvae-fashionmnist', file], { encoding: 'utf8' }).trim()) as {
+    baselines: Record<string, { nats: number }>;
+  };
+  const errors = await openReady(page, '#backend=wasm');
+  await page.locator('input[type=file]').setInputFiles(file);
+  const baselines = page.getByTestId('baselines');
+  await expect(baselines.locator('[data-score="IC(png)"]')).toBeVisible({ timeout: 60_000 });
+  await baselines.getByRole('button', { name: 'Refit the encoder' }).click();
+  await expect(baselines.getByRole('status')).toContainText(/refitting: step \d+ of 100/, { timeout: 60_000 });
+  const lr = baselines.locator('[data-score="LR"]');
+  await expect(lr).toBeVisible({ timeout: 240_000 });
+  const nats = Number(await lr.getAttribute('data-nats'));
+  expect(Math.abs(nats - cli.baselines['LR']!.nats), `page ${nats}, CLI ${cli.baselines['LR']!.nats}`).toBeLessThan(0.05);
+  // Another image shows the button again: a regret belongs to the image it was computed for.
+  await page.getByRole('button', { name: /^mnist test image/ }).nth(1).click();
+  await expect(baselines.getByRole('button', { name: 'Refit the encoder' })).toBeVisible({ timeout: 60_000 });
   expect(errors).toEqual([]);
 });

@@ -6,10 +6,11 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { binarize, binarizationSeed } from '../data/binarize.ts';
-import { IMAGE_PIXELS } from '../data/imageSet.ts';
+import { IMAGE_PIXELS, IMAGE_SIDE } from '../data/imageSet.ts';
 import { mulberry32 } from '../data/random.ts';
 import { compareEvalFilesInDetail, comparedFiles, type ComparedFiles, type EvalFile, type ScoreComparison } from '../ood/evalFile.ts';
-import { sampleIndices } from '../ood/protocol.ts';
+import { inputComplexityScores } from '../ood/inputComplexity.ts';
+import { INPUT_COMPLEXITY, sampleIndices } from '../ood/protocol.ts';
 import { fetchEvalFile, modelUrl, type ModelEntry } from './assets.ts';
 import type { BackendChoice } from '../backend/backendNames.ts';
 import { ScoringClient } from './scoringClient.ts';
@@ -136,6 +137,8 @@ export async function scoreLive(req: LiveRequest): Promise<EvalFile[]> {
         done += count;
         req.onProgress({ done, total, current: `${set.name} test` });
       }
+      // Input complexity costs one PNG per image beyond L>0: it comes with every live sample, as with `npm run eval --baselines ic`.
+      scores[INPUT_COMPLEXITY] = Array.from(inputComplexityScores(scores['L>0']!, x, IMAGE_SIDE, IMAGE_SIDE));
       files.push({ model: req.entry.name, dataset: set.name, split: 'test', importance_samples: req.samples, indices, scores });
     }
     return files;

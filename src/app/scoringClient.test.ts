@@ -53,3 +53,27 @@ describe('ScoringClient.scoreLatest', () => {
     expect((await other)!.scores.bounds).toEqual([-90]);
   });
 });
+
+describe('ScoringClient.regret', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('passes each refit step to its listener and resolves with the answer, not with the first progress message', async () => {
+    vi.stubGlobal('Worker', FakeWorker);
+    const client = new ScoringClient(
+      () => {},
+      () => {},
+    );
+    const w = FakeWorker.last;
+    const steps: string[] = [];
+    const done = client.regret(image(0.5), (t, of) => steps.push(`${t}/${of}`));
+    const { id } = w.requests[0]!;
+    expect(w.requests[0]!.type).toBe('regret');
+    for (const t of [1, 2]) w.onmessage!({ data: { type: 'regretProgress', id, steps: t, of: 100 } });
+    w.onmessage!({ data: { type: 'regret', id, before: -300, after: -290, regret: 10, ms: 5, backend: 'wasm' } });
+    expect((await done).regret).toBe(10);
+    expect(steps).toEqual(['1/100', '2/100']);
+    // A late progress message of the answered request reaches no listener.
+    w.onmessage!({ data: { type: 'regretProgress', id, steps: 3, of: 100 } });
+    expect(steps).toHaveLength(2);
+  });
+});

@@ -9,6 +9,7 @@ import type { ImageScores, ScoreSettings, WorkerRequest, WorkerResponse } from '
 
 type Ready = Extract<WorkerResponse, { type: 'ready' }>;
 type Scored = Extract<WorkerResponse, { type: 'scores' }>;
+type Regret = Extract<WorkerResponse, { type: 'regret' }>;
 /** One scoreLatest request: its image and settings (and their key), and its promise with the resolver. */
 interface LatestJob {
   image: Float32Array;
@@ -24,6 +25,8 @@ export class ScoringClient {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }>();
+  /** Progress listeners of requests that report before they answer (a regret's refit steps). */
+  private readonly progress = new Map<number, (steps: number, of: number) => void>();
   private running = false;
   private waiting: LatestJob | null = null;
   /** The image scoreLatest scored last or is scoring now: asked again (a stroke's end repeats its last frame), it is not scored twice. */
@@ -43,6 +46,11 @@ export class ScoringClient {
       this.onBackendLost(msg.reason, msg.backend);
       return;
     }
+    if (msg.type === 'regretProgress') {
+      this.progress.get(msg.id)?.(msg.steps, msg.of);
+      return;
+    }
+    this.progress.delete(msg.id);
     const p = this.pending.get(msg.id);
     if (!p) {
       if (msg.type === 'error') this.onFatal(msg.message);
@@ -53,8 +61,9 @@ export class ScoringClient {
     else p.resolve(msg);
   }
 
-  private request(req: DistributiveOmit<WorkerRequest, 'id'>): Promise<WorkerResponse> {
+  private request(req: DistributiveOmit<WorkerRequest, 'id'>, onProgress?: (steps: number, of: number) => void): Promise<WorkerResponse> {
     const id = this.nextId++;
+    if (onProgress) this.progress.set(id, onProgress);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ ...req, id } as WorkerRequest);
@@ -131,10 +140,18 @@ export class ScoringClient {
     return r.layers;
   }
 
+  /** Likelihood regret of one image (count 1, 784 pixels); onProgress after each refit step. Drawing waits meanwhile. */
+  async regret(image: Float32Array, onProgress: (steps: number, of: number) => void): Promise<Regret> {
+    const r = await this.request({ type: 'regret', image }, onProgress);
+    if (r.type !== 'regret') throw new Error(`the scoring worker answered ${r.type} to a likelihood regret`);
+    return r;
+  }
+
   terminate(): void {
     this.worker.terminate();
     for (const p of this.pending.values()) p.reject(new Error('the scoring worker was stopped'));
     this.pending.clear();
+    this.progress.clear();
   }
 }
 

@@ -109,7 +109,7 @@ async function scoreSplit(
       const images = imagesToTensor(pixels, count, model.config.inputShape);
       const began = performance.now();
       // Seeded by position, as the bounds: image i of the split draws from seed 1 + i.
-      const r = await likelihoodRegret(model, images, { ...baselines.regret, seed: 1 + start }, (done) => progress.update(start + done));
+      const r = await likelihoodRegret(model, images, { ...baselines.regret, seed: 1 + start }, (p) => p.steps === 0 && progress.update(start + p.images));
       regretSeconds += (performance.now() - began) / 1000;
       images.dispose();
       (partial.scores[LIKELIHOOD_REGRET] ??= []).push(...Array.from(r.regret, roundScore));

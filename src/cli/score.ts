@@ -1,8 +1,9 @@
 /**
  * npm run score -- --model models/<name>|<file>.hvae [--samples S] [--seed N | --deterministic]
- *                  [--conversion mnist|fashionmnist] [--always-convert] [--invert auto|true|false] a.png b.webp ...
+ *                  [--conversion mnist|fashionmnist] [--always-convert] [--invert auto|true|false] [--regret] a.png b.webp ...
  * Converts each image as the page converts uploads and prints one JSON object per file: every L>k
- * and LLR>k in nats and bits/dim. Pictures are converted as the model's training set was made
+ * and LLR>k in nats and bits/dim, and the baselines the page shows beside them: input complexity
+ * always, likelihood regret with --regret (the page's refit, seconds per image). Pictures are converted as the model's training set was made
  * (src/data/conversions.ts; --conversion picks another); a picture that is already 28x28 is taken as
  * it is (--always-convert converts it too); then the fixed binarisation of toModelPixels. A file that
  * cannot be read gets an "error" entry; the others are still scored.
@@ -12,11 +13,14 @@ import { bitsPerDim, imagesToTensor, scoreAll, scoreImages, type ScoreOptions, t
 import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
 import { CONVERSION_NAMES, CONVERSIONS, conversionForModel, convertPicture, describeApplied, isConversionName, type ConversionName } from '../data/conversions.ts';
 import { toModelPixels } from '../data/binarize.ts';
+import { likelihoodRegret, SINGLE_IMAGE_REGRET } from '../hvae/likelihoodRegret.ts';
+import { inputComplexity, pngCodeLengthBits } from '../ood/inputComplexity.ts';
+import { INPUT_COMPLEXITY, LIKELIHOOD_REGRET } from '../ood/protocol.ts';
 import { num, parseArgs, runMain, str, UsageError } from './args.ts';
 import { loadModel } from './modelFiles.ts';
 import { readImageFile } from './imageFiles.ts';
 
-const SWITCHES = ['deterministic', 'always-convert'] as const;
+const SWITCHES = ['deterministic', 'always-convert', 'regret'] as const;
 /** Images per pass when scoring deterministically. */
 const BATCH = 100;
 type Switch = (typeof SWITCHES)[number];
@@ -92,7 +96,15 @@ async function main(): Promise<void> {
     });
     const { input } = item;
     const seen = describeApplied(input.applied, input.inverted);
-    console.log(JSON.stringify({ file: item.path, conversion: input.applied, inverted: input.inverted, empty: input.empty, seen, samples, deterministic: seed === null, scores: out }));
+    const [height, width] = model.config.inputShape;
+    const image = pixels.subarray(n * model.dims, (n + 1) * model.dims);
+    const baselines: Record<string, { nats: number }> = { [INPUT_COMPLEXITY]: { nats: inputComplexity(scores.bounds[0]![n]!, pngCodeLengthBits(image, width, height)) } };
+    if (on.has('regret')) {
+      const x = imagesToTensor(image, 1, model.config.inputShape);
+      baselines[LIKELIHOOD_REGRET] = { nats: (await likelihoodRegret(model, x, SINGLE_IMAGE_REGRET)).regret[0]! };
+      x.dispose();
+    }
+    console.log(JSON.stringify({ file: item.path, conversion: input.applied, inverted: input.inverted, empty: input.empty, seen, samples, deterministic: seed === null, scores: out, baselines }));
   }
   const secs = (performance.now() - t0) / 1000;
   console.error(`scored ${scored} of ${a.positional.length} files in ${secs.toFixed(2)} s (${(scored / secs).toFixed(1)} images/s)`);

@@ -5,7 +5,7 @@ import { configByName } from './config.ts';
 import { createModel } from './createModel.ts';
 import type { HierarchicalVae } from './hierarchicalVae.ts';
 import { scoreAll } from './bounds.ts';
-import { likelihoodRegret, type RegretOptions } from './likelihoodRegret.ts';
+import { likelihoodRegret, type RegretOptions, type RegretProgress } from './likelihoodRegret.ts';
 import { Trainer } from './training.ts';
 
 beforeAll(async () => {
@@ -60,8 +60,12 @@ describe.each(['tiny-grey', 'biva-tiny-grey'])('%s: likelihood regret', (name) =
     const none = await likelihoodRegret(model, images, { ...refit, steps: 0 });
     expect(Array.from(none.regret)).toEqual([0, 0]);
     expect(Array.from(none.before).every(Number.isFinite)).toBe(true);
-    const a = await likelihoodRegret(model, images, refit);
+    const seen: RegretProgress[] = [];
+    const a = await likelihoodRegret(model, images, refit, (p) => seen.push(p));
     const b = await likelihoodRegret(model, images, refit);
+    // Every step of each image, then the image done: what the page's progress line counts.
+    const perImage = (n: number) => [...Array.from({ length: refit.steps }, (_, t) => ({ images: n, steps: t + 1 })), { images: n + 1, steps: 0 }];
+    expect(seen).toEqual([...perImage(0), ...perImage(1)]);
     expect(Array.from(b.regret)).toEqual(Array.from(a.regret));
     // The ELBO before the refit is the same whatever the refit does.
     expect(Array.from(a.before)).toEqual(Array.from(none.before));

@@ -44,6 +44,9 @@ export const XIAO_REFIT = { steps: 100, learningRate: 2e-4 } as const;
 /** Samples of each ELBO by default: on small-grey-ref the two measurements then cost less than the refit. */
 export const REGRET_SAMPLES = 100;
 
+/** The regret of one image on the page and in `npm run score --regret`: the draws image 0 of an eval split gets. */
+export const SINGLE_IMAGE_REGRET: RegretOptions = { ...XIAO_REFIT, samples: REGRET_SAMPLES, seed: 1 };
+
 export interface RegretResult {
   /** ELBO with the trained encoder, nats per image. */
   before: Float64Array;
@@ -53,12 +56,18 @@ export interface RegretResult {
   regret: Float64Array;
 }
 
+/** Where a refit stands: images finished, and Adam steps done on the image being refitted. */
+export interface RegretProgress {
+  images: number;
+  steps: number;
+}
+
 export class NonFiniteRegretError extends Error {
   override name = 'NonFiniteRegretError';
 }
 
-/** Likelihood regret of each image of x [N,H,W,C], one after another; onImage(done) after each. */
-export async function likelihoodRegret(model: HierarchicalVae, x: tf.Tensor4D, opts: RegretOptions, onImage?: (done: number) => void): Promise<RegretResult> {
+/** Likelihood regret of each image of x [N,H,W,C], one after another; onProgress after every step and every image. */
+export async function likelihoodRegret(model: HierarchicalVae, x: tf.Tensor4D, opts: RegretOptions, onProgress?: (p: RegretProgress) => void): Promise<RegretResult> {
   if (!Number.isInteger(opts.steps) || opts.steps < 0) throw new Error(`steps must be a whole number >= 0, got ${opts.steps}`);
   if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new Error(`seed must be a whole number >= 0, got ${opts.seed}`);
   const N = x.shape[0];
@@ -80,6 +89,7 @@ export async function likelihoodRegret(model: HierarchicalVae, x: tf.Tensor4D, o
         const noise = new NoiseSource(-(seed + 1));
         for (let t = 0; t < opts.steps; t++) {
           adam.minimize(() => tf.neg(tf.sum(model.run(image, { k: 0, lowerLatents: 'mode', noise }).logWeight)) as tf.Scalar, false, encoder);
+          onProgress?.({ images: n, steps: t + 1 });
         }
         const after = await elbo();
         if (!Number.isFinite(before) || !Number.isFinite(after)) throw new NonFiniteRegretError(`image ${n}: the ELBO went from ${before} to ${after} nats during the refit`);
@@ -91,7 +101,7 @@ export async function likelihoodRegret(model: HierarchicalVae, x: tf.Tensor4D, o
         image.dispose();
         trained.restoreInto(model);
       }
-      onImage?.(n + 1);
+      onProgress?.({ images: n + 1, steps: 0 });
     }
   } finally {
     trained.dispose();

@@ -25,7 +25,9 @@ export type WorkerRequest =
   /** The mean of q(z_i | .) per latent layer for a batch, every latent at its mean (the paper's Figure 2 compares them across models). */
   | { type: 'posteriorMeans'; id: number; images: Float32Array; count: number }
   /** Every layer of the inference network for a batch, bottom to top, with the images' Gram matrices (Figure 2). */
-  | { type: 'representations'; id: number; images: Float32Array; count: number };
+  | { type: 'representations'; id: number; images: Float32Array; count: number }
+  /** Likelihood regret of one image (SINGLE_IMAGE_REGRET); the weights are put back afterwards. */
+  | { type: 'regret'; id: number; image: Float32Array };
 
 /** Scores of one image: index k of bounds/ratios is L>k / LLR>k in nats. */
 export interface ImageScores {
@@ -65,6 +67,10 @@ export type WorkerResponse =
   /** layers[i]: count x (shapes[i] elements) values of z_{i+1}, NHWC for a conv latent; z1 first. */
   | { type: 'posteriorMeans'; id: number; layers: Float32Array[]; shapes: number[][]; ms: number }
   | { type: 'representations'; id: number; layers: LayerValues[]; ms: number }
+  /** Sent after each Adam step of a regret request, before its answer. */
+  | { type: 'regretProgress'; id: number; steps: number; of: number }
+  /** ELBOs (nats) with the trained and the refitted encoder, and their difference. */
+  | { type: 'regret'; id: number; before: number; after: number; regret: number; ms: number; backend: BackendName }
   | { type: 'backendLost'; reason: string; backend: BackendName }
   | { type: 'error'; id: number; message: string };
 

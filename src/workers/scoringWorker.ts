@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBrowserBackend, onWebGPUDeviceLost, type BackendName } from '../backend/browser.ts';
 import { imagesToTensor, scoreAll, scoreImages } from '../hvae/bounds.ts';
 import type { HierarchicalVae } from '../hvae/hierarchicalVae.ts';
+import { likelihoodRegret, SINGLE_IMAGE_REGRET } from '../hvae/likelihoodRegret.ts';
 import { NoiseSource } from '../hvae/noise.ts';
 import { unpackModelFile } from '../hvae/modelFile.ts';
 import { deserializeModel, fetchModelFiles, type ModelJson } from '../hvae/weightsIo.ts';
@@ -125,6 +126,15 @@ async function handle(req: WorkerRequest): Promise<void> {
   } else if (req.type === 'representations') {
     const layers = await withGrams(await readRepresentations(m, req.images, req.count), req.count);
     post({ type: 'representations', id: req.id, layers, ms: performance.now() - t }, layers.flatMap((l) => [l.values.buffer, l.gram!.buffer]));
+  } else if (req.type === 'regret') {
+    const x = imagesToTensor(req.image, 1, m.config.inputShape);
+    try {
+      const of = SINGLE_IMAGE_REGRET.steps;
+      const r = await likelihoodRegret(m, x, SINGLE_IMAGE_REGRET, (p) => p.steps > 0 && post({ type: 'regretProgress', id: req.id, steps: p.steps, of }));
+      post({ type: 'regret', id: req.id, before: r.before[0]!, after: r.after[0]!, regret: r.regret[0]!, ms: performance.now() - t, backend: tf.getBackend() as BackendName });
+    } finally {
+      x.dispose();
+    }
   } else {
     const s = await scoreImages(m, req.images, req.count, req.settings, 100);
     post({ type: 'batchScores', id: req.id, bounds: s.bounds, ratios: s.ratios, ms: performance.now() - t });

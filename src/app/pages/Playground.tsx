@@ -26,6 +26,7 @@ import { Lede } from '../components/Lede.tsx';
 import { PlaygroundSettings } from './PlaygroundSettings.tsx';
 import { ScoreDensity } from '../charts/ScoreDensity.tsx';
 import { KlBars } from '../charts/KlBars.tsx';
+import { BaselineScores } from '../components/BaselineScores.tsx';
 import type { ModelInfo } from '../../workers/protocol.ts';
 import './playground.css';
 
@@ -49,8 +50,9 @@ interface Result {
   scores: ImageScores;
   ms: number;
   backend: BackendName;
-  /** The input these scores belong to (a later input may be on screen while they are computed). */
+  /** The input these scores belong to (a later input may be on screen while they are computed), and what the model scored. */
   source: string;
+  pixels: Float32Array;
 }
 
 const bitsPerDim = (nats: number, dims: number) => -nats / (dims * Math.LN2);
@@ -166,7 +168,7 @@ export function Playground() {
       const client = clientRef.current;
       if (!client || !model) return;
       void client.scoreLatest(next.pixels, settings).then((r) => {
-        if (r) setResult({ scores: r.scores, ms: r.ms, backend: r.backend, source: next.source });
+        if (r) setResult({ scores: r.scores, ms: r.ms, backend: r.backend, source: next.source, pixels: next.pixels });
       });
     },
     [model, settings],
@@ -424,6 +426,17 @@ export function Playground() {
                   )}
                 </tbody>
               </table>
+            )}
+            {model && (
+              <BaselineScores
+                key={`${view.model}|${view.backend}`}
+                pixels={result.pixels}
+                height={model.config.inputShape[0]}
+                width={model.config.inputShape[1]}
+                elbo={result.scores.bounds[0]!}
+                reference={reference}
+                client={clientRef.current}
+              />
             )}
           </section>
         )}
