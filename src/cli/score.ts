@@ -3,10 +3,11 @@
  *                  [--conversion mnist|fashionmnist] [--always-convert] [--invert auto|true|false] [--regret] a.png b.webp ...
  * Converts each image as the page converts uploads and prints one JSON object per file: every L>k
  * and LLR>k in nats and bits/dim, and the baselines the page shows beside them: input complexity
- * always, likelihood regret with --regret (the page's refit, seconds per image). Pictures are converted as the model's training set was made
- * (src/data/conversions.ts; --conversion picks another); a picture that is already 28x28 is taken as
- * it is (--always-convert converts it too); then the fixed binarisation of toModelPixels. A file that
- * cannot be read gets an "error" entry; the others are still scored.
+ * always, likelihood regret with --regret (the page's refit, seconds per image). Pictures are
+ * converted as the model's training set was made (src/data/conversions.ts; --conversion picks
+ * another); a picture that is already 28x28 is taken as it is (--always-convert converts it too);
+ * then the fixed binarisation of toModelPixels. A file that cannot be read gets an "error" entry;
+ * the others are still scored.
  */
 import { initNodeBackend } from '../backend/node.ts';
 import { bitsPerDim, imagesToTensor, scoreAll, scoreImages, type ScoreOptions, type Scores } from '../hvae/bounds.ts';
