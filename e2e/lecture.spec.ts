@@ -82,6 +82,8 @@ test('the keyboard steps through every slide; each has its own URL and renders i
   await page.keyboard.press('PageUp');
   await expect(slide(page, SLIDE_COUNT - 1)).toBeVisible();
   await expect(slide(page, SLIDE_COUNT - 1).getByTestId('table2')).toContainText('this model');
+  // The shipped model's files hold likelihood regret: measured here beside the paper's citation of it.
+  await expect(slide(page, SLIDE_COUNT - 1).getByTestId('table2').locator('[data-score="LR"]')).toHaveText(/^0\.9\d\d$/);
   await page.keyboard.press('End');
   await drawOne(page);
   await expect(page.getByTestId('lecture-verdict')).toContainText(/(Out of|In) distribution/, { timeout: 60_000 });

@@ -1,9 +1,10 @@
 /**
  * Slide 6: the likelihood ratio LLR>k. Its formula, the densities of the best LLR>k on both test sets
  * (the paper's Figure 5c), the ROC curves of the bounds and the ratio (Figure 6), and Table 2's
- * unsupervised methods beside this model's measured AUROC.
+ * unsupervised methods beside this model's measured AUROC (its ELBO, best ratio and the baselines
+ * its eval files hold).
  */
-import { isRatioOverK, sortScoreNames } from '../../ood/protocol.ts';
+import { INPUT_COMPLEXITY, LIKELIHOOD_REGRET, isRatioOverK, sortScoreNames } from '../../ood/protocol.ts';
 import { TABLE2_FASHIONMNIST_MNIST } from '../../ood/paperBaselines.ts';
 import { CurveChart } from '../charts/CurveChart.tsx';
 import { ScoreDensity } from '../charts/ScoreDensity.tsx';
@@ -33,7 +34,8 @@ export function RatioSlide({ data }: { data: LectureData }) {
   const elbo = c.scores.find((s) => s.name === 'L>0')!;
   // Figure 6 draws the ELBO, the looser bounds below L and the best ratio.
   const shown = c.scores.filter((s) => (s.name.startsWith('L>') && s.name !== `L>${ratios.length}`) || s === best);
-  const ours = [elbo, best];
+  // The baselines measured on this model's own files, where they hold them, beside the paper's citations.
+  const ours = [elbo, best, ...c.scores.filter((s) => s.name === INPUT_COMPLEXITY || s.name === LIKELIHOOD_REGRET)];
   return (
     <div className="slide-stack">
       {formula}
