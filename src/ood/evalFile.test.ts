@@ -100,10 +100,11 @@ describe('reading the ratios a file does not store', () => {
     const raw = JSON.parse(readFileSync(path, 'utf8')) as EvalFile;
     expect(raw.scores).not.toHaveProperty('LLR>1');
     const s = validateEvalFile(raw, path).scores;
-    // Stored: the bounds L>k and L<l and IC(png); derived: LLR>k, and LLR>k<l after each L<l.
+    // Stored: the bounds L>k and L<l, IC(png) and LR; derived: LLR>k, and LLR>k<l after each L<l.
     const below = (l: number) => [`L<${l}`, ...[0, 1, 2, 3].map((k) => `LLR>${k}<${l}`)];
-    expect(Object.keys(s)).toEqual(['L>0', 'L>1', 'L>2', 'L>3', 'LLR>1', 'LLR>2', 'LLR>3', ...below(1), ...below(2), ...below(3), 'IC(png)']);
+    expect(Object.keys(s)).toEqual(['L>0', 'L>1', 'L>2', 'L>3', 'LLR>1', 'LLR>2', 'LLR>3', ...below(1), ...below(2), ...below(3), 'IC(png)', 'LR']);
     expect(s['LLR>1']).toHaveLength(10000);
+    expect(s['LR']).toHaveLength(10000);
     // Both bounds are stored to 1e-4 nats, so their difference needs no more than float error to be exact.
     const worst = Math.max(...s['LLR>1']!.map((v, i) => Math.abs(v - (s['L>0']![i]! - s['L>1']![i]!))));
     expect(worst).toBeLessThan(1e-9);
