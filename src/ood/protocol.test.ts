@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { equalCountSample, INPUT_COMPLEXITY, isBound, isRatioOverK, LIKELIHOOD_REGRET, oodScore, oodScoreSign, pairedOodSet, PER_EXAMPLE_K, scoreUnit, sortScoreNames, takeAt } from './protocol.ts';
+import { equalCountSample, INPUT_COMPLEXITY, isBaseline, isBound, isRatioOverK, LIKELIHOOD_REGRET, oodScore, oodScoreSign, pairedOodSet, PER_EXAMPLE_K, scoreUnit, sortScoreNames, takeAt } from './protocol.ts';
 
 describe('equalCountSample', () => {
   it('keeps all of the smaller set and samples equally many distinct, sorted indices of the larger', () => {
@@ -64,6 +64,7 @@ describe('oodScore', () => {
     expect(Array.from(oodScore(INPUT_COMPLEXITY, [-2, 5]))).toEqual([-2, 5]);
     expect(oodScoreSign(LIKELIHOOD_REGRET)).toBe(1);
     expect(sortScoreNames(['LR', 'LLR>1', 'IC(png)', 'L>0'])).toEqual(['L>0', 'LLR>1', 'IC(png)', 'LR']);
+    expect(['L>0', 'LLR>1', 'L<2', PER_EXAMPLE_K, INPUT_COMPLEXITY, LIKELIHOOD_REGRET].filter(isBaseline)).toEqual([INPUT_COMPLEXITY, LIKELIHOOD_REGRET]);
   });
 
   it('knows the Appendix E bounds and ratios and the per-example k, and sorts them beside their kin', () => {

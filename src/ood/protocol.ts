@@ -94,6 +94,11 @@ export const INPUT_COMPLEXITY = 'IC(png)';
 export const LIKELIHOOD_REGRET = 'LR';
 const BASELINES: readonly string[] = [INPUT_COMPLEXITY, LIKELIHOOD_REGRET];
 
+/** Whether a score is one of the baselines from other papers (input complexity, likelihood regret). */
+export function isBaseline(scoreName: string): boolean {
+  return BASELINES.includes(scoreName);
+}
+
 function unknownName(scoreName: string): Error {
   return new Error(`unknown score name "${scoreName}": expected "L>k", "L<l", "LLR>k", "LLR>k<l", "${PER_EXAMPLE_K}", "${INPUT_COMPLEXITY}" or "${LIKELIHOOD_REGRET}"`);
 }
@@ -114,7 +119,7 @@ export function isBound(scoreName: string): boolean {
 
 /** +1 or -1: a bound L>k or L<l scores its negative (lower likelihood = more OOD); ratios and baselines score as they are. */
 export function oodScoreSign(scoreName: string): 1 | -1 {
-  if (BASELINES.includes(scoreName)) return 1;
+  if (isBaseline(scoreName)) return 1;
   return paperScore(scoreName).sign;
 }
 

@@ -4,7 +4,7 @@
  * unsupervised methods beside this model's measured AUROC (its ELBO, best ratio and the baselines
  * its eval files hold).
  */
-import { INPUT_COMPLEXITY, LIKELIHOOD_REGRET, isRatioOverK, sortScoreNames } from '../../ood/protocol.ts';
+import { isBaseline, isRatioOverK, sortScoreNames } from '../../ood/protocol.ts';
 import { TABLE2_FASHIONMNIST_MNIST } from '../../ood/paperBaselines.ts';
 import { CurveChart } from '../charts/CurveChart.tsx';
 import { ScoreDensity } from '../charts/ScoreDensity.tsx';
@@ -35,7 +35,7 @@ export function RatioSlide({ data }: { data: LectureData }) {
   // Figure 6 draws the ELBO, the looser bounds below L and the best ratio.
   const shown = c.scores.filter((s) => (s.name.startsWith('L>') && s.name !== `L>${ratios.length}`) || s === best);
   // The baselines measured on this model's own files, where they hold them, beside the paper's citations.
-  const ours = [elbo, best, ...c.scores.filter((s) => s.name === INPUT_COMPLEXITY || s.name === LIKELIHOOD_REGRET)];
+  const ours = [elbo, best, ...c.scores.filter((s) => isBaseline(s.name))];
   return (
     <div className="slide-stack">
       {formula}
