@@ -18,7 +18,7 @@ import numpy as np
 from . import bounds, data
 from .bounds import score_images
 from .progress import Progress
-from .runtime import autocast_factory, engine_name, pick_device, setup_threads
+from .runtime import autocast_factory, engine_name, exact_float32, pick_device, setup_threads
 from .weights_io import load_model, write_atomic
 
 
@@ -60,6 +60,10 @@ def score_split(model, name, folder, dataset, split, n, samples, ks, ls, device,
     x = data.binarize(images[indices], data.binarization_seed(dataset, split))
     partial_path = out.with_name(out.name + '.partial')
     partial = json.loads(partial_path.read_text()) if partial_path.exists() else {'done': 0, 'scores': {}}
+    # A run resumed on another engine names both.
+    engines = partial.setdefault('engines', [])
+    if engine not in engines:
+        engines.append(engine)
     chunk = batch or max(10, bounds.MAX_ROWS // max(1, samples // 10))
     progress = Progress(f'{dataset}/{split} S={samples}', len(indices), 'img', partial['done'])
     while partial['done'] < len(indices):
@@ -76,7 +80,7 @@ def score_split(model, name, folder, dataset, split, n, samples, ks, ls, device,
         progress.update(partial['done'])
     seconds = progress.finish()
     f = {'model': name, 'dataset': dataset, 'split': split, 'importance_samples': samples,
-         'indices': [int(i) for i in indices], 'scores': partial['scores'], 'engine': engine}
+         'indices': [int(i) for i in indices], 'scores': partial['scores'], 'engine': ' and '.join(engines)}
     write_atomic(out, json.dumps(f))
     partial_path.unlink(missing_ok=True)
     resumed = f' ({len(indices) - progress.start} scored by this run)' if progress.start else ''
@@ -87,6 +91,7 @@ def main(argv):
     a = parse(argv)
     device = pick_device(a.device)
     setup_threads(a.threads, 1, device)
+    exact_float32()
     model, j = load_model(a.model, device)
     model.eval()
     L = model.num_stages

@@ -16,7 +16,7 @@ import torch
 from . import data
 from .likelihood_regret import REGRET_SAMPLES, XIAO_REFIT, likelihood_regret
 from .progress import Progress
-from .runtime import engine_name, pick_device, setup_threads
+from .runtime import engine_name, exact_float32, pick_device, setup_threads
 from .weights_io import load_model, write_atomic
 
 SCORE = 'LR'
@@ -60,6 +60,10 @@ def add_regret(model, path, f, settings, batch, device, engine):
     partial = json.loads(partial_path.read_text()) if partial_path.exists() else {'done': 0, 'settings': settings, SCORE: []}
     if partial['settings'] != settings:
         raise SystemExit(f'{partial_path} was started with {partial["settings"]}, not {settings}: rerun with those, or delete it')
+    # A run resumed on another engine (a GPU's partial finished on the CPU) names both.
+    engines = partial.setdefault('engines', [])
+    if engine not in engines:
+        engines.append(engine)
     progress = Progress(f'{f["dataset"]}/{f["split"]} regret', len(x_all), 'img', partial['done'])
     while partial['done'] < len(x_all):
         start = partial['done']
@@ -71,7 +75,7 @@ def add_regret(model, path, f, settings, batch, device, engine):
         progress.update(partial['done'])
     seconds = progress.finish()
     f['scores'][SCORE] = partial[SCORE]
-    f['likelihood_regret'] = {**settings, 'engine': engine}
+    f['likelihood_regret'] = {**settings, 'engine': ' and '.join(engines)}
     write_atomic(Path(path), json.dumps(f))
     partial_path.unlink()
     print(f'{path}: {SCORE} of {len(x_all) - progress.start} images in {seconds:.0f} s', file=sys.stderr)
@@ -83,6 +87,7 @@ def main(argv):
         raise SystemExit('--steps must be >= 0, --samples and --batch >= 1, --lr > 0')
     device = pick_device(a.device)
     setup_threads(a.threads, 1, device)
+    exact_float32()
     model, _ = load_model(a.model, device)
     model.eval()
     name = Path(a.model).resolve().name

@@ -46,6 +46,13 @@ def setup_threads(threads, processes, device):
     return n
 
 
+def exact_float32():
+    """Scores in float32 on a GPU too: PyTorch lets cuDNN round convolution inputs to TF32 (10-bit
+    mantissas) unless told not to, and eval files from either engine must measure the same bound."""
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+
+
 def autocast_factory(device, bf16):
     """A context manager factory: bfloat16 autocast when asked, else nothing."""
     if not bf16:

@@ -49,6 +49,20 @@ def test_eval_writes_the_app_s_file_format_and_names_its_engine(tmp_path):
     assert f['engine'].startswith('pytorch ')
 
 
+def test_a_resumed_eval_gives_the_uninterrupted_scores_and_names_both_engines(tmp_path):
+    args = ['--model', str(MODEL), '--n', '10', '--k', '0,1', '--batch', '5', '--splits', 'mnist/test']
+    evaluate_main([*args, '--eval-dir', str(tmp_path / 'whole')])
+    whole = json.loads((tmp_path / 'whole' / 'mnist-test-S1.json').read_text())
+    # What a run on another machine left after its first batch.
+    (tmp_path / 'resumed').mkdir()
+    first = {k: v[:5] for k, v in whole['scores'].items()}
+    (tmp_path / 'resumed' / 'mnist-test-S1.json.partial').write_text(json.dumps({'done': 5, 'scores': first, 'engines': ['pytorch 9 elsewhere']}))
+    evaluate_main([*args, '--eval-dir', str(tmp_path / 'resumed')])
+    resumed = json.loads((tmp_path / 'resumed' / 'mnist-test-S1.json').read_text())
+    assert resumed['scores'] == whole['scores']
+    assert resumed['engine'] == f'pytorch 9 elsewhere and {whole["engine"]}'
+
+
 def test_eval_with_l_writes_each_bound_below_l_and_no_generalised_ratio(tmp_path):
     evaluate_main(['--model', str(MODEL), '--n', '20', '--k', '0,1', '--l', '1,3', '--eval-dir', str(tmp_path), '--splits', 'mnist/test'])
     s = json.loads((tmp_path / 'mnist-test-S1.json').read_text())['scores']
