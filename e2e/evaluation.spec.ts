@@ -89,9 +89,13 @@ test('live recompute scores a sample in the page and redraws the figures from it
   expect(errors).toEqual([]);
 });
 
-/** Every row of REPORT.md's table for `heading`: score name and AUROC as printed. */
-function reportAurocs(model: string, heading: RegExp): [string, string][] {
-  const section = readFileSync(`models/${model}/eval/REPORT.md`, 'utf8')
+/** Every row of REPORT.md's table for `heading` in its part for S importance samples: score name and AUROC as printed. */
+function reportAurocs(model: string, heading: RegExp, samples = 1): [string, string][] {
+  const part = readFileSync(`models/${model}/eval/REPORT.md`, 'utf8')
+    .split(/^## /m)
+    .find((p) => new RegExp(`^S = ${samples} importance`).test(p));
+  if (!part) throw new Error(`${model}'s REPORT.md has no part for S = ${samples}`);
+  const section = part
     .split(/^### /m)
     .find((s) => heading.test(s.split('\n')[0]!));
   if (!section) throw new Error(`${model}'s REPORT.md has no section matching ${heading}`);
@@ -125,6 +129,20 @@ for (const [model, trainedOn] of [
     }
     // The paper has no letters; its notMNIST row stands beside them, named as what it is.
     await expect(page.getByTestId('metrics-letters test')).toContainText(`Table ${trainedOn === 'mnist' ? 8 : 7}: the paper's notMNIST, not these letters`);
+    // At the largest S shipped (at least 100) every OOD set is there too, with REPORT.md's figures.
+    const choice = page.getByLabel('Importance samples S');
+    const largest = Math.max(...(await choice.locator('option').allTextContents()).map(Number));
+    expect(largest).toBeGreaterThanOrEqual(100);
+    await choice.selectOption(String(largest));
+    await expect
+      .poll(async () => (await page.getByTestId('against').locator('option').allTextContents()).toSorted())
+      .toEqual(oodSets.map((d) => `${d} test (OOD)`).toSorted());
+    for (const d of oodSets) {
+      const rows = reportAurocs(model, new RegExp(`^${trainedOn} test vs OOD: ${d} test`), largest);
+      expect(rows.map(([name]) => name)).toEqual(expect.arrayContaining(['L>0', 'L>1', 'LLR>1']));
+      const table = page.getByTestId(`metrics-${d} test`);
+      for (const [name, auroc] of rows) await expect(table.locator(`td[data-metric="auroc"][data-score="${name}"]`)).toHaveText(auroc);
+    }
     expect(errors).toEqual([]);
   });
 }
