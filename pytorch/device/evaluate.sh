@@ -11,6 +11,8 @@
 #   pytorch/device/evaluate.sh restore FROM           here: unpacks FROM/work.tar.gz into data/work
 # PLAN has one lane per line, its commands separated by ';'. A command may be `cp ...`, `mkdir ...` or
 # `torch ARGS` (python -m hvae_torch ARGS on $DEVICE, cuda by default); write outputs under data/work.
+# With runs/ the tracked files exceed 64 MiB: `git rm -r -q --cached runs` before the device run leaves
+# them behind (runs/ is ignored), `git reset -q -- runs` after it tracks them again.
 set -eu
 cd "$(dirname "$0")/../.."
 case "${1:-}" in
@@ -54,5 +56,5 @@ restore)
   tar xzf "$2/work.tar.gz"
   find data/work -type f | sort ;;
 *)
-  sed -n 2,14p "$0"; exit 2 ;;
+  sed -n 2,16p "$0"; exit 2 ;;
 esac
