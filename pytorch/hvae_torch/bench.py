@@ -1,9 +1,11 @@
-"""python -m hvae_torch bench [--configs small-grey-ref,paper-grey] [--batch 128] [--seconds 30] [--modes fp32,channels-last,bf16]
+"""python -m hvae_torch bench [--configs small-grey-ref,paper-grey] [--batch 128] [--seconds 30] [--modes fp32,channels-last,bf16] [--score] [--regret]
 
-Training and scoring throughput (images/s) of this engine, one JSON line per (config, mode), on
-FashionMNIST training images binarised as training binarises them. Training: the step of
-`train` (forward, free bits, backward, Adam, EMA) after 3 warm-up steps. Scoring: the ELBO and
-every L>k at S = 1, as `eval` computes them."""
+Training, scoring and likelihood-regret throughput of this engine, one JSON line per (config,
+mode), on FashionMNIST training images binarised as training binarises them. Training: the step
+of `train` (forward, free bits, backward, Adam, EMA) after 3 warm-up steps. Scoring: the ELBO and
+every L>k at S = 1, as `eval` computes them. Regret: its two parts apart, the refit of the batch's
+images together (image-steps/s) and the per-image ELBOs of 100 samples (images/s), and the
+images/s of the whole (100 steps and two ELBOs per image) that they imply."""
 import argparse
 import json
 import time
@@ -14,7 +16,8 @@ from . import data
 from .bounds import score_images
 from .config import config_by_name
 from .create_model import create_model
-from .runtime import autocast_factory, engine_name, pick_device, setup_threads
+from .likelihood_regret import REGRET_SAMPLES, XIAO_REFIT, mean_log_weight, refit
+from .runtime import autocast_factory, engine_name, exact_float32, pick_device, setup_threads
 from .train import BatchNoise
 from .training import Trainer, loss_terms
 
@@ -28,6 +31,7 @@ def parse(argv):
     p.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'])
     p.add_argument('--threads', type=int, default=0)
     p.add_argument('--score', action='store_true', help='also measure scoring')
+    p.add_argument('--regret', action='store_true', help='also measure likelihood regret (the refit and the ELBOs apart)')
     return p.parse_args(argv)
 
 
@@ -73,9 +77,20 @@ def main(argv):
             n, t = timed(train_step, a.seconds, sync)
             row = {'engine': engine_name(device, mode == 'bf16', channels_last), 'config': name, 'parameters': model.num_params(),
                    'batch': a.batch, 'threads': threads, 'train_images_per_second': round(n * a.batch / t, 1), 'train_steps': n}
-            if a.score:
-                xs = data.binarize(images[:a.batch], 6)
-                n, t = timed(lambda: score_images(model, xs, 1, batch_size=a.batch, device=device, autocast=autocast), a.seconds, sync)
-                row['score_images_per_second'] = round(n * a.batch / t, 1)
+            model.eval()
+            # As eval and regret run: in float32 (training above kept PyTorch's defaults).
+            with exact_float32():
+                if a.score:
+                    xs = data.binarize(images[:a.batch], 6)
+                    n, t = timed(lambda: score_images(model, xs, 1, batch_size=a.batch, device=device, autocast=autocast), a.seconds, sync)
+                    row['score_images_per_second'] = round(n * a.batch / t, 1)
+                if a.regret:
+                    steps = 2
+                    n, t = timed(lambda: refit(model, x, steps, XIAO_REFIT['learning_rate']), a.seconds, sync)
+                    refit_rate = n * steps * a.batch / t
+                    n, t = timed(lambda: [mean_log_weight(model, x[i:i + 1], REGRET_SAMPLES, i) for i in range(a.batch)], a.seconds, sync)
+                    elbo_rate = n * a.batch / t
+                    row.update({'regret_refit_image_steps_per_second': round(refit_rate, 1), 'regret_elbo_images_per_second': round(elbo_rate, 1),
+                                'regret_images_per_second': round(1 / (XIAO_REFIT['steps'] / refit_rate + 2 / elbo_rate), 2)})
             print(json.dumps(row), flush=True)
     return 0

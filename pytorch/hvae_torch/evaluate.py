@@ -91,7 +91,6 @@ def main(argv):
     a = parse(argv)
     device = pick_device(a.device)
     setup_threads(a.threads, 1, device)
-    exact_float32()
     model, j = load_model(a.model, device)
     model.eval()
     L = model.num_stages
@@ -119,9 +118,10 @@ def main(argv):
     name = Path(a.model).resolve().name
     print(f'evaluating {name} (trained on {in_set}) with S = {a.samples} on {engine}', file=sys.stderr)
     autocast = autocast_factory(device, a.bf16)
-    for d, s, n in splits:
-        if not only or f'{d}/{s}' in only:
-            score_split(model, name, folder, d, s, n, a.samples, ks, ls, device, a.batch, autocast, engine)
+    with exact_float32():
+        for d, s, n in splits:
+            if not only or f'{d}/{s}' in only:
+                score_split(model, name, folder, d, s, n, a.samples, ks, ls, device, a.batch, autocast, engine)
     if folder == Path(a.model) / 'eval' and shutil.which('node'):
         subprocess.run(['node', '--import', 'tsx', 'src/cli/makeReport.ts', '--model', str(a.model)], cwd=data.PROJECT_ROOT, check=False)
     return 0

@@ -87,7 +87,6 @@ def main(argv):
         raise SystemExit('--steps must be >= 0, --samples and --batch >= 1, --lr > 0')
     device = pick_device(a.device)
     setup_threads(a.threads, 1, device)
-    exact_float32()
     model, _ = load_model(a.model, device)
     model.eval()
     name = Path(a.model).resolve().name
@@ -96,6 +95,7 @@ def main(argv):
     settings = {'steps': a.steps, 'learning_rate': a.lr, 'samples': a.samples}
     engine = engine_name(device)
     print(f'likelihood regret of {name} on {engine}: {a.steps} Adam steps at {a.lr}, ELBOs of {a.samples} samples', file=sys.stderr)
-    for p, f in opened:
-        add_regret(model, p, f, settings, a.batch, device, engine)
+    with exact_float32():
+        for p, f in opened:
+            add_regret(model, p, f, settings, a.batch, device, engine)
     return 0

@@ -46,11 +46,17 @@ def setup_threads(threads, processes, device):
     return n
 
 
+@contextlib.contextmanager
 def exact_float32():
     """Scores in float32 on a GPU too: PyTorch lets cuDNN round convolution inputs to TF32 (10-bit
-    mantissas) unless told not to, and eval files from either engine must measure the same bound."""
-    torch.backends.cudnn.allow_tf32 = False
-    torch.backends.cuda.matmul.allow_tf32 = False
+    mantissas) unless told not to, and eval files from either engine must measure the same bound.
+    Training keeps PyTorch's defaults."""
+    kept = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = kept
 
 
 def autocast_factory(device, bf16):
