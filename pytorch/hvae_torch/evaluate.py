@@ -18,7 +18,7 @@ import numpy as np
 from . import bounds, data
 from .bounds import score_images
 from .progress import Progress
-from .runtime import autocast_factory, engine_name, exact_float32, pick_device, setup_threads
+from .runtime import autocast_factory, engine_name, engines_of, exact_float32, pick_device, setup_threads
 from .weights_io import load_model, write_atomic
 
 
@@ -60,10 +60,7 @@ def score_split(model, name, folder, dataset, split, n, samples, ks, ls, device,
     x = data.binarize(images[indices], data.binarization_seed(dataset, split))
     partial_path = out.with_name(out.name + '.partial')
     partial = json.loads(partial_path.read_text()) if partial_path.exists() else {'done': 0, 'scores': {}}
-    # A run resumed on another engine names both.
-    engines = partial.setdefault('engines', [])
-    if engine not in engines:
-        engines.append(engine)
+    engines = engines_of(partial, engine)
     chunk = batch or max(10, bounds.MAX_ROWS // max(1, samples // 10))
     progress = Progress(f'{dataset}/{split} S={samples}', len(indices), 'img', partial['done'])
     while partial['done'] < len(indices):

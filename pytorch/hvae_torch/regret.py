@@ -16,7 +16,7 @@ import torch
 from . import data
 from .likelihood_regret import REGRET_SAMPLES, XIAO_REFIT, likelihood_regret
 from .progress import Progress
-from .runtime import engine_name, exact_float32, pick_device, setup_threads
+from .runtime import engine_name, engines_of, exact_float32, pick_device, setup_threads
 from .weights_io import load_model, write_atomic
 
 SCORE = 'LR'
@@ -60,10 +60,7 @@ def add_regret(model, path, f, settings, batch, device, engine):
     partial = json.loads(partial_path.read_text()) if partial_path.exists() else {'done': 0, 'settings': settings, SCORE: []}
     if partial['settings'] != settings:
         raise SystemExit(f'{partial_path} was started with {partial["settings"]}, not {settings}: rerun with those, or delete it')
-    # A run resumed on another engine (a GPU's partial finished on the CPU) names both.
-    engines = partial.setdefault('engines', [])
-    if engine not in engines:
-        engines.append(engine)
+    engines = engines_of(partial, engine)
     progress = Progress(f'{f["dataset"]}/{f["split"]} regret', len(x_all), 'img', partial['done'])
     while partial['done'] < len(x_all):
         start = partial['done']

@@ -70,3 +70,12 @@ def engine_name(device, bf16=False, channels_last=False):
     where = torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu'
     extras = ''.join([' bf16' if bf16 else '', ' channels-last' if channels_last else ''])
     return f'pytorch {torch.__version__} {where}{extras}'
+
+
+def engines_of(partial, engine):
+    """The engines that computed a resumable partial file, `engine` added: the file they finish names
+    them all (a GPU's partial finished on a CPU, say)."""
+    engines = partial.setdefault('engines', [])
+    if engine not in engines:
+        engines.append(engine)
+    return engines
