@@ -78,6 +78,7 @@ def main(argv):
             row = {'engine': engine_name(device, mode == 'bf16', channels_last), 'config': name, 'parameters': model.num_params(),
                    'batch': a.batch, 'threads': threads, 'train_images_per_second': round(n * a.batch / t, 1), 'train_steps': n}
             model.eval()
+            steps = 2  # of each timed refit
             # As eval and regret run: in float32 (training above kept PyTorch's defaults).
             with exact_float32():
                 if a.score:
@@ -85,12 +86,15 @@ def main(argv):
                     n, t = timed(lambda: score_images(model, xs, 1, batch_size=a.batch, device=device, autocast=autocast), a.seconds, sync)
                     row['score_images_per_second'] = round(n * a.batch / t, 1)
                 if a.regret:
-                    steps = 2
                     n, t = timed(lambda: refit(model, x, steps, XIAO_REFIT['learning_rate']), a.seconds, sync)
                     refit_rate = n * steps * a.batch / t
                     n, t = timed(lambda: [mean_log_weight(model, x[i:i + 1], REGRET_SAMPLES, i) for i in range(a.batch)], a.seconds, sync)
                     elbo_rate = n * a.batch / t
                     row.update({'regret_refit_image_steps_per_second': round(refit_rate, 1), 'regret_elbo_images_per_second': round(elbo_rate, 1),
                                 'regret_images_per_second': round(1 / (XIAO_REFIT['steps'] / refit_rate + 2 / elbo_rate), 2)})
+            if a.regret and device.type == 'cuda':
+                # What the refit would gain from TF32 convolutions (PyTorch's default, which the engine turns off).
+                n, t = timed(lambda: refit(model, x, steps, XIAO_REFIT['learning_rate']), a.seconds, sync)
+                row['regret_refit_tf32_image_steps_per_second'] = round(n * steps * a.batch / t, 1)
             print(json.dumps(row), flush=True)
     return 0
